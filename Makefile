@@ -1,0 +1,89 @@
+# JSS developer commands. `make demo` and `make test` are the two a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DATABASE_URL_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test
+DEMO_HOST ?= 127.0.0.1
+DEMO_PORT ?= 8000
+
+.PHONY: demo test test-postgres test-fast check lint format messages assets install lock bench clean help
+
+help:
+	@echo "make demo           start JSS on SQLite with the Jeju demo network at http://$(DEMO_HOST):$(DEMO_PORT)/"
+	@echo "make test           run the whole test suite on SQLite (browser tests included)"
+	@echo "make test-postgres  the same suite on PostgreSQL (DATABASE_URL, default $(DATABASE_URL_POSTGRES))"
+	@echo "make check          ruff, mypy, makemigrations --check, translations, check --deploy"
+	@echo "make messages       update the Korean catalogue after changing user-facing strings"
+	@echo "make lock           re-resolve requirements.lock from pyproject.toml"
+
+# --- installation -------------------------------------------------------------------------------
+$(VENV)/installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "JSS needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+static/vendor/installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor
+	mkdir -p static/vendor/krds static/vendor/htmx
+	cp -r node_modules/krds-uiux/resources/css node_modules/krds-uiux/resources/fonts \
+	      node_modules/krds-uiux/resources/img static/vendor/krds/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	touch $@
+
+install: $(VENV)/installed
+assets: static/vendor/installed
+
+lock:
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+# --- the demo -------------------------------------------------------------------------------------
+var/secret_key:
+	mkdir -p var
+	umask 077; $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(64))' > $@
+
+demo: install assets var/secret_key
+	@export JSS_DEBUG=1 JSS_SECRET_KEY="$$(cat var/secret_key)"; set -e; \
+	$(PY) manage.py migrate --no-input -v 0; \
+	$(PY) manage.py load_regions data/regions/jeju.yaml; \
+	$(PY) manage.py generate_demo --seed 2023; \
+	echo; echo "JSS is starting at http://$(DEMO_HOST):$(DEMO_PORT)/  (Ctrl+C stops it)"; \
+	exec $(PY) manage.py runserver --skip-checks $(DEMO_HOST):$(DEMO_PORT)
+
+# --- tests and checks -----------------------------------------------------------------------------
+test: install assets
+	$(PY) -m pytest -n auto --dist loadfile -q
+
+test-postgres: install assets
+	DATABASE_URL="$${DATABASE_URL:-$(DATABASE_URL_POSTGRES)}" $(PY) -m pytest -n auto --dist loadfile -q
+
+test-fast: install
+	$(PY) -m pytest -q -m "not browser"
+
+check: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	JSS_DEBUG=1 $(VENV)/bin/mypy .
+	JSS_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	JSS_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	git diff --exit-code --stat -- locale || (echo "locale/*.mo is out of date: commit the compiled catalogue" && false)
+	JSS_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  JSS_ALLOWED_HOSTS=jss.example.kr DATABASE_URL=sqlite:///:memory: \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install
+	JSS_DEBUG=1 $(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor --no-obsolete --add-location file
+	JSS_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+bench: install
+	@echo "Benchmarks live in bench/; see docs/benchmarks.md for each one's command."
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

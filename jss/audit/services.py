@@ -1,0 +1,102 @@
+"""Writing the audit trail. Every service that writes calls `record` inside its own transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from jss.audit.models import AccessEvent, ChainHead
+
+GENESIS_HASH = "0" * 64
+
+
+def _event_hash(previous_hash: str, fields: dict[str, Any]) -> str:
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256((previous_hash + payload).encode()).hexdigest()
+
+
+def _hashed_fields(event: AccessEvent) -> dict[str, Any]:
+    return {
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor": event.actor_id,
+        "actor_institution": event.actor_institution_id,
+        "verb": event.verb,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "purpose": event.purpose,
+        "detail": event.detail,
+    }
+
+
+def target_label(target: models.Model | None) -> tuple[str, str]:
+    if target is None:
+        return "", ""
+    return target._meta.label_lower, str(target.pk)
+
+
+def record(
+    actor: Any,
+    verb: str,
+    target: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+    *,
+    purpose: str = "",
+) -> AccessEvent:
+    """Append one event to the audit trail, chained to the one before.
+
+    `actor` is a user or None (an anonymous visitor, a command run by the system). `detail` must hold
+    codes and ids only: never names, phone numbers or narrative text.
+    """
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    institution_id = None
+    if user is not None:
+        membership = getattr(user, "membership", None)
+        institution_id = membership.institution_id if membership is not None else None
+    target_type, target_id = target_label(target)
+    with transaction.atomic():
+        head, _created = ChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_hash": GENESIS_HASH, "length": 0}
+        )
+        event = AccessEvent(
+            occurred_at=timezone.now(),
+            actor=user,
+            actor_institution_id=institution_id,
+            verb=verb,
+            target_type=target_type,
+            target_id=target_id,
+            purpose=purpose,
+            # Round-trip through JSON so the hash covers exactly what the database will give back.
+            detail=json.loads(json.dumps(detail or {}, default=str)),
+            previous_hash=head.last_hash,
+        )
+        event.hash = _event_hash(head.last_hash, _hashed_fields(event))
+        event.save()
+        head.last_hash = event.hash
+        head.length += 1
+        head.save(update_fields=["last_hash", "length"])
+    return event
+
+
+def verify_chain() -> tuple[bool, str]:
+    """Recompute every link. Returns (intact, explanation)."""
+    previous = GENESIS_HASH
+    count = 0
+    for event in AccessEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if event.previous_hash != previous:
+            return False, f"event {event.pk}: link to the previous event is broken (an event was removed)"
+        if _event_hash(previous, _hashed_fields(event)) != event.hash:
+            return False, f"event {event.pk}: contents were changed after it was written"
+        previous = event.hash
+        count += 1
+    head = ChainHead.objects.filter(pk=1).first()
+    expected = head.length if head else 0
+    if count != expected or (head is not None and head.last_hash != previous):
+        return (
+            False,
+            f"the chain holds {count} events but {expected} were written (events were cut off the end)",
+        )
+    return True, f"{count} events, chain intact"

@@ -1,0 +1,87 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from jss.audit.models import AccessEvent, AppendOnlyError
+from jss.audit.services import record, verify_chain
+
+
+def test_events_are_chained_and_verify(db, social_worker):
+    first = record(social_worker, "thing.view", social_worker, {"reason": "check"}, purpose="case review")
+    second = record(None, "thing.other", None)
+    assert second.previous_hash == first.hash
+    assert first.actor_institution_id == social_worker.membership.institution_id
+    assert first.target_type == "accounts.user"
+    assert verify_chain()[0] is True
+
+
+def test_events_cannot_be_changed_through_the_orm(db, social_worker):
+    event = record(social_worker, "thing.view", None)
+    event.verb = "thing.hidden"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AccessEvent.objects.filter(pk=event.pk).update(verb="x")
+    with pytest.raises(AppendOnlyError):
+        AccessEvent.objects.all().delete()
+
+
+def test_the_database_refuses_to_change_an_event(db, social_worker):
+    event = record(social_worker, "thing.view", None)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_accessevent SET verb = 'x' WHERE id = %s", [event.pk])
+
+
+def test_verification_finds_a_removed_event(db, social_worker):
+    record(social_worker, "one", None)
+    middle = record(social_worker, "two", None)
+    record(social_worker, "three", None)
+    if connection.vendor == "postgresql":
+        # PostgreSQL refuses the deletion outright.
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_accessevent WHERE id = %s", [middle.pk])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_accessevent WHERE id = %s", [middle.pk])
+    intact, explanation = verify_chain()
+    assert intact is False
+    assert "removed" in explanation
+
+
+def test_verification_finds_events_cut_off_the_end(db, social_worker):
+    record(social_worker, "one", None)
+    last = record(social_worker, "two", None)
+    if connection.vendor == "postgresql":
+        return  # refused, see above
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_accessevent WHERE id = %s", [last.pk])
+    intact, explanation = verify_chain()
+    assert intact is False
+    assert "cut off" in explanation
+
+
+@pytest.mark.access_route("audit:list")
+def test_only_the_auditor_reads_the_trail(as_user, client, auditor, secretariat, admin_user, social_worker):
+    record(social_worker, "thing.view", social_worker)
+    response = as_user(auditor).get("/audit/?verb=thing.view")
+    assert response.status_code == 200
+    assert [event.verb for event in response.context["page"]] == ["thing.view"]
+    for user in (secretariat, admin_user, social_worker):
+        assert as_user(user).get("/audit/").status_code == 403
+    assert client.get("/audit/").status_code == 302
+
+
+def test_audit_filter_rejects_a_bad_date_with_a_message(as_user, auditor):
+    response = as_user(auditor).get("/audit/?on=2026-13-45")
+    assert response.status_code == 200
+    assert response.context["form"].errors["on"]
+
+
+@pytest.mark.access_route("audit:verify")
+def test_auditor_checks_the_chain(as_user, auditor, social_worker):
+    record(social_worker, "thing.view", None)
+    assert as_user(social_worker).post("/audit/verify/").status_code == 403
+    response = as_user(auditor).post("/audit/verify/")
+    assert response.context["result"]["intact"] is True
+    assert AccessEvent.objects.filter(verb="audit.verify", actor=auditor).exists()

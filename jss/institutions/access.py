@@ -1,0 +1,20 @@
+"""The only way to load an institution by id. Missing and forbidden both answer 404."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from jss.accounts.access import Role, has_role, is_member
+from jss.institutions.models import Institution
+from jss.institutions.queries import visible_institutions
+
+
+def get_institution_for_user(user: object, institution_id: int, *, write: bool = False) -> Institution:
+    if not is_member(user):
+        raise Http404
+    if write and not has_role(user, Role.SECRETARIAT):
+        raise Http404
+    try:
+        return visible_institutions(user).get(pk=institution_id)
+    except Institution.DoesNotExist as missing:
+        raise Http404 from missing

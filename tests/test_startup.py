@@ -1,0 +1,51 @@
+"""Outside debug mode JSS refuses to start without a real secret key."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+SCRIPT = "import config.settings"
+
+
+def start(**overrides: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("JSS_")}
+    env.update(overrides)
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = start(JSS_DEBUG="false")
+    assert result.returncode != 0
+    assert "JSS_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_with_a_placeholder_key_refuses_to_start():
+    result = start(JSS_DEBUG="false", JSS_SECRET_KEY="change-me")
+    assert result.returncode != 0
+    assert "too short or a placeholder" in result.stderr
+
+
+def test_production_with_a_real_key_starts():
+    assert (
+        start(JSS_DEBUG="false", JSS_SECRET_KEY="k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz").returncode
+        == 0
+    )
+
+
+def test_debug_mode_starts_without_a_key():
+    assert start(JSS_DEBUG="true").returncode == 0
+
+
+def test_defaults_are_korean_and_seoul():
+    assert settings.LANGUAGE_CODE == "ko"
+    assert settings.TIME_ZONE == "Asia/Seoul"
+    assert [code for code, _name in settings.LANGUAGES] == ["ko", "en"]
