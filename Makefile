@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DATABASE_URL_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test
+MESSAGES_FLAGS := --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=var --no-obsolete --add-location file
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
@@ -68,8 +69,10 @@ check: install
 	$(VENV)/bin/ruff check .
 	JSS_DEBUG=1 $(VENV)/bin/mypy .
 	JSS_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	JSS_DEBUG=1 $(PY) manage.py makemessages -l ko -l en $(MESSAGES_FLAGS) -v 0
 	JSS_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
-	git diff --exit-code --stat -- locale || (echo "locale/*.mo is out of date: commit the compiled catalogue" && false)
+	git diff -I '^"POT-Creation-Date' --exit-code --stat -- locale \
+	  || (echo "locale/ is out of date: run 'make messages', translate, and commit the .po and .mo files" && false)
 	JSS_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	  JSS_ALLOWED_HOSTS=jss.example.kr DATABASE_URL=sqlite:///:memory: \
 	  $(PY) manage.py check --deploy --fail-level WARNING
@@ -79,7 +82,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	JSS_DEBUG=1 $(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor --no-obsolete --add-location file
+	JSS_DEBUG=1 $(PY) manage.py makemessages -l ko -l en $(MESSAGES_FLAGS)
 	JSS_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 bench: install
