@@ -49,3 +49,10 @@ def test_defaults_are_korean_and_seoul():
     assert settings.LANGUAGE_CODE == "ko"
     assert settings.TIME_ZONE == "Asia/Seoul"
     assert [code for code, _name in settings.LANGUAGES] == ["ko", "en"]
+
+
+def test_the_suite_runs_on_the_database_it_was_given(db):
+    from django.db import connection
+
+    wanted = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    assert connection.vendor == wanted

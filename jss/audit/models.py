@@ -14,6 +14,20 @@ class AppendOnlyError(Exception):
     pass
 
 
+# What each verb means, for people reading the trail. A verb missing here is shown as its code.
+VERB_LABELS = {
+    "user.sign_in": _("Signed in"),
+    "user.sign_in_failed": _("Failed sign-in"),
+    "user.sign_out": _("Signed out"),
+    "user.password_change": _("Changed password"),
+    "user.create": _("Created user"),
+    "institution.create": _("Added institution"),
+    "institution.update": _("Changed institution"),
+    "regions.load": _("Loaded regions"),
+    "audit.verify": _("Checked the audit chain"),
+}
+
+
 class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
@@ -72,6 +86,10 @@ class AccessEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
+
+    @property
+    def verb_label(self) -> str:
+        return str(VERB_LABELS.get(self.verb, self.verb))
 
 
 class ChainHead(models.Model):

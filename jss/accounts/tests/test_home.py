@@ -65,3 +65,18 @@ def test_roles_cover_everything_the_design_names():
         "auditor",
         "admin",
     }
+
+
+def test_pages_are_korean_even_when_the_browser_asks_for_english(client, jeju):
+    response = client.get("/accounts/sign-in/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert 'lang="ko"' in response.content.decode()
+    assert "로그인" in response.content.decode()
+
+
+@pytest.mark.access_route("set_language")
+def test_anyone_may_switch_to_english_and_back(client, jeju):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/sign-in/"})
+    assert response.status_code == 302
+    assert "Sign in" in client.get("/accounts/sign-in/").content.decode()
+    client.post("/i18n/setlang/", {"language": "ko", "next": "/"})
+    assert 'lang="ko"' in client.get("/accounts/sign-in/").content.decode()
