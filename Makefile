@@ -31,6 +31,8 @@ static/vendor/installed: package.json package-lock.json
 	mkdir -p static/vendor/krds static/vendor/htmx
 	cp -r node_modules/krds-uiux/resources/css node_modules/krds-uiux/resources/fonts \
 	      node_modules/krds-uiux/resources/img static/vendor/krds/
+	# krds-uiux 1.1.0's component.css points its icons at ../../img/img/…: give it that path too.
+	cp -r node_modules/krds-uiux/resources/img static/vendor/krds/img/img
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
 	touch $@
 
@@ -56,7 +58,7 @@ demo: install assets var/secret_key
 
 # --- tests and checks -----------------------------------------------------------------------------
 test: install assets
-	$(PY) -m pytest -n auto --dist loadfile -q
+	env -u DATABASE_URL $(PY) -m pytest -n auto --dist loadfile -q
 
 test-postgres: install assets
 	DATABASE_URL="$${DATABASE_URL:-$(DATABASE_URL_POSTGRES)}" $(PY) -m pytest -n auto --dist loadfile -q
@@ -69,10 +71,12 @@ check: install
 	$(VENV)/bin/ruff check .
 	JSS_DEBUG=1 $(VENV)/bin/mypy .
 	JSS_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	@command -v msgfmt >/dev/null || (echo "make check needs gettext (apt-get install gettext)" && false)
 	JSS_DEBUG=1 $(PY) manage.py makemessages -l ko -l en $(MESSAGES_FLAGS) -v 0
 	JSS_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
-	git diff -I '^"POT-Creation-Date' --exit-code --stat -- locale \
-	  || (echo "locale/ is out of date: run 'make messages', translate, and commit the .po and .mo files" && false)
+	@if git diff -I '^"POT-Creation-Date' --quiet -- locale; then git checkout -- locale; else \
+	  git diff -I '^"POT-Creation-Date' --stat -- locale; \
+	  echo "locale/ is out of date: run 'make messages', translate, and commit the .po and .mo files"; false; fi
 	JSS_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	  JSS_ALLOWED_HOSTS=jss.example.kr DATABASE_URL=sqlite:///:memory: \
 	  $(PY) manage.py check --deploy --fail-level WARNING

@@ -45,9 +45,7 @@ def dongbu_station(jeju: None) -> Institution:
 
 @pytest.fixture
 def child_protection(jeju: None) -> Institution:
-    return make_institution(
-        "child-protection", "제주아동보호전문기관", category=Institution.Category.CHILD_PROTECTION
-    )
+    return make_institution("child-protection", "제주아동보호전문기관", category=Institution.Category.CHILD_PROTECTION)
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ django_stubs_ext.monkeypatch()
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; unset or empty both mean the default (so a copied .env.example is safe)."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, *, default: bool) -> bool:
@@ -61,9 +62,7 @@ if not SECRET_KEY:
         )
     # Debug only: a fresh key per process, so no insecure key is ever shared.
     SECRET_KEY = secrets.token_urlsafe(50)
-elif not DEBUG and (
-    len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or "change-me" in SECRET_KEY
-):
+elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or "change-me" in SECRET_KEY):
     raise ImproperlyConfigured("JSS_SECRET_KEY is too short or a placeholder; use 50+ random characters.")
 
 ALLOWED_HOSTS = env_list("JSS_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
@@ -83,6 +82,7 @@ INSTALLED_APPS = [
     "jss.audit",
     "jss.regions",
     "jss.institutions",
+    "jss.directory",
     "jss.demo",
 ]
 
@@ -121,9 +121,7 @@ TEMPLATES = [
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise (PostgreSQL in production).
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'jss.sqlite3'}")
-DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("JSS_DB_CONN_MAX_AGE", default=0))
-}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("JSS_DB_CONN_MAX_AGE", default=0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock up front so two
@@ -156,6 +154,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Sign-in throttling: after this many failed attempts for one username within the window, wait.
+SIGN_IN_MAX_FAILURES = env_int("JSS_SIGN_IN_MAX_FAILURES", default=5)
+SIGN_IN_WINDOW_MINUTES = env_int("JSS_SIGN_IN_WINDOW_MINUTES", default=15)
 
 # Transport security: on by default outside debug mode; turn off only behind a proxy that does it.
 SECURE_SSL_REDIRECT = env_bool("JSS_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -200,9 +202,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_BACKEND = env_str(
     "JSS_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("JSS_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("JSS_EMAIL_PORT", default=25)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("jss.audit.urls")),
     path("regions/", include("jss.regions.urls")),
     path("institutions/", include("jss.institutions.urls")),
+    path("directory/", include("jss.directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

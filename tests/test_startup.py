@@ -35,10 +35,7 @@ def test_production_with_a_placeholder_key_refuses_to_start():
 
 
 def test_production_with_a_real_key_starts():
-    assert (
-        start(JSS_DEBUG="false", JSS_SECRET_KEY="k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz").returncode
-        == 0
-    )
+    assert start(JSS_DEBUG="false", JSS_SECRET_KEY="k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz").returncode == 0
 
 
 def test_debug_mode_starts_without_a_key():

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from jss.accounts.models import Membership
+from django.contrib.auth.tokens import default_token_generator
+from django.http import Http404
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+
+from jss.accounts.models import Membership, User
 
 Role = Membership.Role
 
@@ -31,3 +36,14 @@ def has_role(user: Any, *roles: str) -> bool:
 def is_member(user: Any) -> bool:
     """Signed in, active, and belonging to an institution."""
     return membership_of(user) is not None
+
+
+def get_invited_user(uidb64: str, token: str) -> User:
+    """The user an invitation link is for, while its one-time token is valid; otherwise 404."""
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist) as missing:
+        raise Http404 from missing
+    if not default_token_generator.check_token(user, token):
+        raise Http404
+    return user

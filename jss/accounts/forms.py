@@ -18,9 +18,7 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "class": "krds-input"})
-        self.fields["password"].widget.attrs.update(
-            {"autocomplete": "current-password", "class": "krds-input"}
-        )
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password", "class": "krds-input"})
 
 
 class ChangePasswordForm(PasswordChangeForm):

@@ -42,9 +42,7 @@ class Membership(models.Model):
         AUDITOR = "auditor", _("Data-protection auditor")
         ADMIN = "admin", _("Technical administrator")
 
-    user = models.OneToOneField(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
-    )
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership")
     institution = models.ForeignKey(
         Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="memberships"
     )
@@ -59,6 +57,12 @@ class Membership(models.Model):
         help_text=_("Required for station coordinators."),
     )
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    work_phone = models.CharField(_("work phone"), max_length=20, blank=True)
+    is_contact = models.BooleanField(
+        _("JSS contact of the institution"),
+        default=False,
+        help_text=_("Keeps the institution's directory entry current and receives referrals."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -51,9 +51,7 @@ def home_context(membership: Membership, *, today: date) -> dict[str, Any]:
         context["units"] = units
         context["unit_population"] = units.aggregate(total=Sum("population"))["total"] or 0
         context["local_institutions"] = (
-            Institution.objects.filter(
-                status=Institution.Status.ACTIVE, region__police_stations=membership.station
-            )
+            Institution.objects.filter(status=Institution.Status.ACTIVE, region__police_stations=membership.station)
             .select_related("region")
             .order_by("name_ko")
         )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("password/", views.password_change, name="password_change"),
     path("profile/", views.profile, name="profile"),
+    path("invitation/<uidb64>/<token>/", views.invitation, name="invitation"),
 ]

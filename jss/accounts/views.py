@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from jss.accounts import services
-from jss.accounts.access import membership_of
+from jss.accounts.access import get_invited_user, membership_of
 from jss.accounts.forms import ChangePasswordForm, SignInForm, username_attempted
 from jss.accounts.queries import home_context
 
@@ -20,9 +21,7 @@ from jss.accounts.queries import home_context
 def home(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     if membership is None:
-        return render(
-            request, "accounts/landing.html", {"signed_in_without_membership": request.user.is_authenticated}
-        )
+        return render(request, "accounts/landing.html", {"signed_in_without_membership": request.user.is_authenticated})
     context = home_context(membership, today=timezone.localdate())
     return render(request, f"accounts/home_{membership.role}.html", context)
 
@@ -31,21 +30,35 @@ def home(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @never_cache
 def sign_in(request: HttpRequest) -> HttpResponse:
+    blocked = False
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = ""
     if request.method == "POST":
         form = SignInForm(request, data=request.POST)
-        if form.is_valid():
+        username = username_attempted(form)
+        if services.sign_in_blocked(username=username):
+            services.record_failed_sign_in(username=username, blocked=True)
+            form = SignInForm(request, initial={"username": username})
+            blocked = True
+        elif form.is_valid():
             services.sign_in(request, user=form.get_user())
             return HttpResponseRedirect(next_url or "/")
-        services.record_failed_sign_in(username=username_attempted(form))
+        else:
+            services.record_failed_sign_in(username=username)
     else:
         form = SignInForm(request)
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "next": next_url, "idle_minutes": settings.SESSION_IDLE_MINUTES},
+        {
+            "form": form,
+            "next": next_url,
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+            "blocked_minutes": settings.SIGN_IN_WINDOW_MINUTES if blocked else None,
+        },
     )
 
 
@@ -68,6 +81,20 @@ def password_change(request: HttpRequest) -> HttpResponse:
     else:
         form = ChangePasswordForm(request.user)
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = get_invited_user(uidb64, token)
+    form = SetPasswordForm(user, request.POST or None)
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "krds-input"
+    if request.method == "POST" and form.is_valid():
+        services.accept_invitation(request, user=user, new_password=form.cleaned_data["new_password1"])
+        messages.success(request, _("Welcome to JSS. Your password is set."))
+        return redirect("home")
+    return render(request, "accounts/invitation.html", {"form": form, "invited": user})
 
 
 @login_required

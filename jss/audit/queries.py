@@ -9,9 +9,7 @@ from django.db.models import QuerySet
 from jss.audit.models import AccessEvent
 
 
-def audit_events(
-    *, verb: str = "", on: date | None = None, actor_username: str = ""
-) -> QuerySet[AccessEvent]:
+def audit_events(*, verb: str = "", on: date | None = None, actor_username: str = "") -> QuerySet[AccessEvent]:
     events = AccessEvent.objects.select_related("actor", "actor_institution")
     if verb:
         events = events.filter(verb=verb)

@@ -32,6 +32,31 @@ def _hashed_fields(event: AccessEvent) -> dict[str, Any]:
     }
 
 
+MAX_SAFE_INTEGER = 2**53  # larger integers change in PostgreSQL's jsonb and would break the chain
+
+
+def _check_detail(value: Any, path: str = "detail") -> None:
+    """Detail holds codes and ids: strings, whole numbers, booleans, lists and mappings. Floats are refused
+    because PostgreSQL rewrites some of them (1e16, -0.0), which would look like tampering."""
+    if value is None or isinstance(value, (str, bool)):
+        return
+    if isinstance(value, int):
+        if abs(value) >= MAX_SAFE_INTEGER:
+            raise ValueError(f"{path}: integer too large for the audit trail")
+        return
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check_detail(item, f"{path}[{index}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"{path}: keys must be strings")
+            _check_detail(item, f"{path}.{key}")
+        return
+    raise ValueError(f"{path}: {type(value).__name__} is not allowed in audit detail (use codes and ids)")
+
+
 def target_label(target: models.Model | None) -> tuple[str, str]:
     if target is None:
         return "", ""
@@ -51,13 +76,16 @@ def record(
     `actor` is a user or None (an anonymous visitor, a command run by the system). `detail` must hold
     codes and ids only: never names, phone numbers or narrative text.
     """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record() must run inside the transaction of the write it audits (use a service)")
+    _check_detail(detail or {})
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     institution_id = None
     if user is not None:
         membership = getattr(user, "membership", None)
         institution_id = membership.institution_id if membership is not None else None
     target_type, target_id = target_label(target)
-    with transaction.atomic():
+    with transaction.atomic():  # a savepoint: a failed insert leaves the caller's transaction usable
         head, _created = ChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_hash": GENESIS_HASH, "length": 0}
         )
@@ -69,8 +97,7 @@ def record(
             target_type=target_type,
             target_id=target_id,
             purpose=purpose,
-            # Round-trip through JSON so the hash covers exactly what the database will give back.
-            detail=json.loads(json.dumps(detail or {}, default=str)),
+            detail=json.loads(json.dumps(detail or {})),
             previous_hash=head.last_hash,
         )
         event.hash = _event_hash(head.last_hash, _hashed_fields(event))
@@ -81,19 +108,30 @@ def record(
     return event
 
 
+@transaction.atomic
+def check_chain(*, actor: Any) -> tuple[bool, str]:
+    """The auditor's check: verify, and record that it was done."""
+    intact, explanation = verify_chain()
+    record(actor, "audit.verify", None, {"intact": intact})
+    return intact, explanation
+
+
 def verify_chain() -> tuple[bool, str]:
-    """Recompute every link. Returns (intact, explanation)."""
+    """Recompute every link up to the head as it is now. Returns (intact, explanation).
+
+    The head is read first: events written while the check runs come after it and are left for the next
+    check (ids are allocated while the head is locked, so the first `length` events are the chain)."""
+    head = ChainHead.objects.filter(pk=1).first()
+    expected = head.length if head else 0
     previous = GENESIS_HASH
     count = 0
-    for event in AccessEvent.objects.order_by("id").iterator(chunk_size=2000):
+    for event in AccessEvent.objects.order_by("id")[:expected].iterator(chunk_size=2000):
         if event.previous_hash != previous:
             return False, f"event {event.pk}: link to the previous event is broken (an event was removed)"
         if _event_hash(previous, _hashed_fields(event)) != event.hash:
             return False, f"event {event.pk}: contents were changed after it was written"
         previous = event.hash
         count += 1
-    head = ChainHead.objects.filter(pk=1).first()
-    expected = head.length if head else 0
     if count != expected or (head is not None and head.last_hash != previous):
         return (
             False,

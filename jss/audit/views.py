@@ -4,10 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jss.accounts.access import Role
+from jss.accounts.decorators import role_required
 from jss.audit.forms import AuditFilterForm
 from jss.audit.queries import audit_events, known_verbs
-from jss.audit.services import record, verify_chain
-from jss.lib.http import role_required
+from jss.audit.services import check_chain
 
 
 @login_required
@@ -27,6 +27,5 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def chain_check(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "audit/chain.html", {"result": None})
-    intact, explanation = verify_chain()
-    record(request.user, "audit.verify", None, {"intact": intact})
+    intact, explanation = check_chain(actor=request.user)
     return render(request, "audit/chain.html", {"result": {"intact": intact, "explanation": explanation}})

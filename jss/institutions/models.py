@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -47,9 +49,7 @@ class Institution(models.Model):
     name_ko = models.CharField(_("name (Korean)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
-    region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="institutions"
-    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="institutions")
     station = models.OneToOneField(
         PoliceStation,
         verbose_name=_("police station"),
@@ -58,10 +58,12 @@ class Institution(models.Model):
         blank=True,
         related_name="institution",
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    hotline = models.CharField(_("hotline"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    hsds_id = models.UUIDField(_("HSDS identifier"), default=uuid.uuid4, unique=True, editable=False)
+    last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPLICANT)
     member_since = models.DateField(_("member since"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
@@ -96,3 +98,7 @@ class Institution(models.Model):
     @property
     def name(self) -> str:
         return localized(self.name_ko, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return localized(self.description_ko, self.description_en)

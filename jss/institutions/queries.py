@@ -8,7 +8,9 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from jss.accounts.access import Role, role_of
+from jss.accounts.models import Membership
 from jss.institutions.models import Institution
+from jss.regions.models import Region
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,9 @@ class GrowthPoint:
 
 def visible_institutions(user: object) -> QuerySet[Institution]:
     """Institutions a member may see: every active or former member; applicants only for the secretariat."""
-    queryset = Institution.objects.select_related("region", "region__parent", "station")
+    queryset = Institution.objects.select_related("region", "region__parent", "station").prefetch_related(
+        "phones", "locations"
+    )
     if role_of(user) in {Role.SECRETARIAT, Role.ADMIN}:
         return queryset
     return queryset.exclude(status=Institution.Status.APPLICANT)
@@ -47,8 +51,23 @@ def network_growth(*, today: date) -> list[GrowthPoint]:
     return [GrowthPoint(on=day, members=members_on(day)) for day in sorted(days)]
 
 
-def search_filter(text: str) -> Q:
-    text = text.strip()
-    if not text:
-        return Q()
-    return Q(name_ko__icontains=text) | Q(name_en__icontains=text) | Q(region__name_ko__icontains=text)
+def search_institutions(user: object, *, query: str, category: str, city: str) -> QuerySet[Institution]:
+    institutions = visible_institutions(user)
+    text = query.strip()
+    if text:
+        institutions = institutions.filter(
+            Q(name_ko__icontains=text) | Q(name_en__icontains=text) | Q(region__name_ko__icontains=text)
+        )
+    if category in Institution.Category.values:
+        institutions = institutions.filter(category=category)
+    if city:
+        institutions = institutions.filter(Q(region__code=city) | Q(region__parent__code=city))
+    return institutions.order_by("name_ko")
+
+
+def cities() -> QuerySet[Region]:
+    return Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY]).order_by("code")
+
+
+def staff_of(institution: Institution) -> QuerySet[Membership]:
+    return Membership.objects.filter(institution=institution).select_related("user", "station").order_by("role")

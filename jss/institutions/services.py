@@ -21,9 +21,6 @@ class InstitutionData:
     category: str
     region: Region
     station: PoliceStation | None
-    address: str
-    phone: str
-    hotline: str
     email: str
     status: str
     member_since: date | None

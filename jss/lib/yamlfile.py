@@ -43,9 +43,7 @@ def read_yaml_with_lines(path: Path) -> Any:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
-        raise DataFileError(
-            path, [(line, f"is not valid YAML: {getattr(error, 'problem', error)}")]
-        ) from error
+        raise DataFileError(path, [(line, f"is not valid YAML: {getattr(error, 'problem', error)}")]) from error
 
 
 def line_of(item: Any) -> int:

@@ -61,9 +61,7 @@ class PoliceStation(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
-    jurisdiction = models.ManyToManyField(
-        Region, verbose_name=_("jurisdiction"), related_name="police_stations"
-    )
+    jurisdiction = models.ManyToManyField(Region, verbose_name=_("jurisdiction"), related_name="police_stations")
 
     class Meta:
         ordering = ["code"]

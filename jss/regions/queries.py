@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch
 
@@ -19,13 +20,9 @@ class RegionRow:
 def region_tree() -> list[RegionRow]:
     """Provinces → cities → eup/myeon/dong with their police stations, in three queries."""
     regions = list(
-        Region.objects.prefetch_related(
-            Prefetch("police_stations", queryset=PoliceStation.objects.order_by("code"))
-        )
+        Region.objects.prefetch_related(Prefetch("police_stations", queryset=PoliceStation.objects.order_by("code")))
     )
-    rows = {
-        region.pk: RegionRow(region=region, stations=list(region.police_stations.all())) for region in regions
-    }
+    rows = {region.pk: RegionRow(region=region, stations=list(region.police_stations.all())) for region in regions}
     roots: list[RegionRow] = []
     for region in regions:
         row = rows[region.pk]
@@ -42,3 +39,17 @@ def stations_with_jurisdiction() -> list[PoliceStation]:
             Prefetch("jurisdiction", queryset=Region.objects.select_related("parent").order_by("code"))
         ).order_by("code")
     )
+
+
+def station_overview(station: PoliceStation) -> dict[str, Any]:
+    """A station's units, their population and the member institutions located in them."""
+    from jss.institutions.models import Institution
+
+    units = list(station.jurisdiction.select_related("parent").order_by("code"))
+    institutions = (
+        Institution.objects.filter(region__police_stations=station)
+        .exclude(status=Institution.Status.APPLICANT)
+        .select_related("region")
+        .order_by("name_ko")
+    )
+    return {"units": units, "population": sum(unit.population for unit in units), "institutions": institutions}

@@ -50,9 +50,7 @@ def _check_regions(items: Any, known_codes: set[str]) -> tuple[list[dict[str, An
             problems.append((line, f"region {code}: parent {parent!r} is unknown (parents must come first)"))
         level = item.get("level")
         if level not in Region.Level.values:
-            problems.append(
-                (line, f"region {code}: level {level!r} is not one of {', '.join(Region.Level.values)}")
-            )
+            problems.append((line, f"region {code}: level {level!r} is not one of {', '.join(Region.Level.values)}"))
         if level == Region.Level.PROVINCE and parent is not None:
             problems.append((line, f"region {code}: a province has no parent"))
         if level != Region.Level.PROVINCE and parent is None:
@@ -90,9 +88,7 @@ def _check_stations(items: Any, local_codes: set[str]) -> list[tuple[int, str]]:
             problems.append((line, f"station {code}: name_ko is missing"))
         jurisdiction = item.get("jurisdiction")
         if not isinstance(jurisdiction, list) or not jurisdiction:
-            problems.append(
-                (line, f"station {code}: jurisdiction must list at least one eup/myeon/dong code")
-            )
+            problems.append((line, f"station {code}: jurisdiction must list at least one eup/myeon/dong code"))
             continue
         for unit in jurisdiction:
             if unit not in local_codes:

@@ -35,9 +35,7 @@ def on_sign_in_page(base_url: str) -> re.Pattern[str]:
 
 
 @pytest.mark.parametrize("persona", ROLE_PERSONAS)
-def test_each_role_signs_in_and_sees_institution_and_role(
-    live_server, page: Page, screenshot, request, persona
-):
+def test_each_role_signs_in_and_sees_institution_and_role(live_server, page: Page, screenshot, request, persona):
     user = request.getfixturevalue(persona)
     membership = user.membership
     institution_ko = membership.institution.name_ko
@@ -62,9 +60,7 @@ def test_each_role_signs_in_and_sees_institution_and_role(
         pytest.param("nobody-here", PASSWORD, id="unknown-username"),
     ],
 )
-def test_bad_credentials_show_korean_error_and_stay_on_sign_in(
-    live_server, page: Page, officer, username, password
-):
+def test_bad_credentials_show_korean_error_and_stay_on_sign_in(live_server, page: Page, officer, username, password):
     sign_in(page, live_server.url, username, password)
 
     expect(page.get_by_role("alert")).to_contain_text(BAD_CREDENTIALS_KO)

@@ -43,3 +43,36 @@ def test_admin_manages_accounts_but_cannot_make_anyone_superuser(as_user, admin_
     assert 'name="is_superuser"' not in page.content.decode()
     assert client.get("/admin/institutions/institution/").status_code == 200
     assert client.get("/admin/audit/accessevent/").status_code == 404  # not registered: no content there
+
+
+def test_admin_cannot_change_roles_or_reach_itself_or_superusers(as_user, admin_user, social_worker, jeju):
+    from jss.accounts.models import User
+
+    boss = User.objects.create_superuser(username="root-it", password="x-long-password-1", full_name="관리자")
+    client = as_user(admin_user)
+    assert client.get(f"/admin/accounts/user/{admin_user.pk}/change/").status_code == 302  # own account: not found
+    assert client.get(f"/admin/accounts/user/{boss.pk}/change/").status_code == 302
+    assert client.get(f"/admin/accounts/user/{boss.pk}/password/").status_code == 404
+    page = client.get(f"/admin/accounts/user/{social_worker.pk}/change/").content.decode()
+    assert 'name="membership-0-role"' not in page
+    assert 'name="membership-0-institution"' not in page
+
+
+def test_admin_changes_are_audited(as_user, admin_user, social_worker):
+    from jss.audit.models import AccessEvent
+
+    client = as_user(admin_user)
+    response = client.post(
+        f"/admin/accounts/user/{social_worker.pk}/password/",
+        {"password1": "another-long-password-9", "password2": "another-long-password-9", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert AccessEvent.objects.filter(
+        verb="admin.password_set", actor=admin_user, target_id=str(social_worker.pk)
+    ).exists()
+
+
+def test_the_admin_sign_in_form_sends_people_to_the_jss_sign_in(client, jeju):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/")

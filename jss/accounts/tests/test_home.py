@@ -50,9 +50,9 @@ def test_secretariat_home_counts_members_and_growth(as_user, secretariat, child_
     assert response.context["growth"][0].members == 2
 
 
-def test_home_page_query_count_is_fixed(as_user, secretariat, django_assert_max_num_queries):
+def test_home_page_query_count_is_fixed(as_user, secretariat, django_assert_num_queries):
     client = as_user(secretariat)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(11):
         client.get("/")
 
 

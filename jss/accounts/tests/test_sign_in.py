@@ -32,7 +32,8 @@ def test_failed_sign_in_says_the_same_thing_whether_or_not_the_account_exists(
     assert response.status_code == 200
     assert WRONG in response.content.decode()
     event = AccessEvent.objects.get(verb="user.sign_in_failed")
-    assert event.detail == {"known_account": username == "social-worker"}
+    assert event.detail["known_account"] is (username == "social-worker")
+    assert event.detail["blocked"] is False
     assert "wrong-password" not in str(event.detail)
 
 
@@ -53,9 +54,7 @@ def test_sign_in_does_not_redirect_to_another_site(client, social_worker):
 
 
 def test_sign_in_follows_a_local_next(client, social_worker):
-    response = client.post(
-        "/accounts/sign-in/?next=/regions/", {"username": "social-worker", "password": PASSWORD}
-    )
+    response = client.post("/accounts/sign-in/?next=/regions/", {"username": "social-worker", "password": PASSWORD})
     assert response["Location"] == "/regions/"
 
 
@@ -131,3 +130,20 @@ def test_profile_shows_institution_and_role(as_user, client, officer):
     page = as_user(officer).get("/accounts/profile/").content.decode()
     assert "제주동부경찰서" in page
     assert "경찰서 담당관" in page
+
+
+def test_many_failures_block_the_username_whether_or_not_it_exists(client, social_worker, settings):
+    for username in ("social-worker", "no-such-person"):
+        for _attempt in range(settings.SIGN_IN_MAX_FAILURES):
+            client.post("/accounts/sign-in/", {"username": username, "password": "wrong-password"})
+        # Even the right password is refused now, with the same message for both usernames.
+        response = client.post("/accounts/sign-in/", {"username": username, "password": PASSWORD})
+        assert response.status_code == 200
+        assert "로그인 시도가 너무 많습니다" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+    assert AccessEvent.objects.filter(verb="user.sign_in_failed", detail__blocked=True).count() == 2
+    # Another username is not affected.
+    from tests.factories import make_member
+
+    make_member("other", "다른사람", social_worker.membership.institution, "practitioner")
+    assert client.post("/accounts/sign-in/", {"username": "other", "password": PASSWORD}).status_code == 302

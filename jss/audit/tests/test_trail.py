@@ -1,7 +1,9 @@
+from types import SimpleNamespace
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from jss.audit.models import AccessEvent, AppendOnlyError
+from jss.audit.models import AccessEvent, AppendOnlyError, ChainHead
 from jss.audit.services import record, verify_chain
 
 
@@ -85,3 +87,33 @@ def test_auditor_checks_the_chain(as_user, auditor, social_worker):
     response = as_user(auditor).post("/audit/verify/")
     assert response.context["result"]["intact"] is True
     assert AccessEvent.objects.filter(verb="audit.verify", actor=auditor).exists()
+
+
+def test_detail_refuses_floats_and_huge_numbers(db, social_worker):
+    with pytest.raises(ValueError, match="float"):
+        record(social_worker, "thing.view", None, {"score": 1e16})
+    with pytest.raises(ValueError, match="too large"):
+        record(social_worker, "thing.view", None, {"n": 2**60})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_outside_a_transaction_is_refused(social_worker):
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        record(social_worker, "thing.view", None)
+
+
+def test_events_written_after_the_check_started_do_not_look_like_tampering(db, social_worker, monkeypatch):
+    record(social_worker, "one", None)
+    real_filter = ChainHead.objects.filter
+
+    def head_then_write(*args, **kwargs):
+        head = real_filter(*args, **kwargs).first()
+        record(social_worker, "written-during-check", None)  # lands after the head was read
+        return SimpleNamespace(first=lambda: head)
+
+    monkeypatch.setattr(ChainHead.objects, "filter", head_then_write)
+    intact, explanation = verify_chain()
+    assert intact, explanation
+    monkeypatch.undo()
+    assert verify_chain()[0] is True
+    assert AccessEvent.objects.filter(verb="written-during-check").exists()

@@ -3,9 +3,12 @@ import json
 
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from jss.accounts.models import Membership, User
 from jss.demo.services import DEMO_USERS, generate_network
+from jss.directory.models import Location, Phone
+from jss.directory.queries import stale_entries
 from jss.institutions.models import Institution
 
 
@@ -25,7 +28,16 @@ def test_demo_network_has_jeju_growth_and_every_role(jeju):
     stations = Membership.objects.filter(role="coordinator").values_list("station__code", flat=True)
     assert set(stations) == {"jeju-dongbu", "jeju-seobu", "seogwipo"}
     assert Institution.objects.filter(category="police_station", station__isnull=False).count() == 3
-    assert all(phone.startswith("064-000-") for phone in Institution.objects.values_list("phone", flat=True))
+    mains = list(Phone.objects.filter(kind="main").values_list("number", flat=True))
+    assert len(mains) == 71
+    assert all(number.startswith("064-000-") for number in mains)
+    # Shelters keep their address confidential.
+    assert not Location.objects.filter(institution__category="shelter").exclude(address_ko="").exists()
+    assert Location.objects.filter(institution__category="shelter", is_confidential=True).count() == 7
+    # Every institution has services in the directory, and some entries are stale (not confirmed for 6 months).
+    assert not Institution.objects.filter(services__isnull=True).exists()
+    stale = stale_entries(now=timezone.now()).count()
+    assert 5 < stale < 40
     assert User.objects.get(username="coordinator").check_password(fixed_password("coordinator"))
 
 
@@ -34,6 +46,7 @@ def test_running_the_generator_again_duplicates_nothing(jeju):
     again = generate_network(seed=1, scale=1, password_for=fixed_password)
     assert again.institutions_created_or_updated == 0
     assert again.users_created == []
+    assert again.services_created_or_updated == 0
     assert Institution.objects.count() == 71
     assert User.objects.count() == len(DEMO_USERS)
 
@@ -41,14 +54,10 @@ def test_running_the_generator_again_duplicates_nothing(jeju):
 def test_scale_multiplies_the_network_deterministically(jeju):
     generate_network(seed=7, scale=2, password_for=fixed_password)
     assert Institution.objects.count() == 142
-    first = list(
-        Institution.objects.filter(key__startswith="demo-extra").order_by("key").values_list("region__code")
-    )
+    first = list(Institution.objects.filter(key__startswith="demo-extra").order_by("key").values_list("region__code"))
     Institution.objects.filter(key__startswith="demo-extra").delete()
     generate_network(seed=7, scale=2, password_for=fixed_password)
-    second = list(
-        Institution.objects.filter(key__startswith="demo-extra").order_by("key").values_list("region__code")
-    )
+    second = list(Institution.objects.filter(key__startswith="demo-extra").order_by("key").values_list("region__code"))
     assert first == second
     assert Institution.objects.values("category").annotate(n=Count("id")).count() > 10
 

@@ -107,9 +107,7 @@ def test_a_station_over_an_unknown_unit_is_refused(db, tmp_path):
     )
     with pytest.raises(DataFileError) as error:
         load_region_file(write(tmp_path, text))
-    assert error.value.problems == [
-        (15, "station test-station: '9911000000' is not an eup/myeon/dong of this file")
-    ]
+    assert error.value.problems == [(15, "station test-station: '9911000000' is not an eup/myeon/dong of this file")]
     assert not Region.objects.exists()
 
 

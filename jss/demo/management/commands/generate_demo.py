@@ -55,12 +55,7 @@ class Command(BaseCommand):
         for person in DEMO_USERS:
             membership = memberships.get(person.username)
             password = passwords.get(person.username, "(password set elsewhere)")
-            if (
-                membership is None
-                or not User.objects.filter(username=person.username, is_active=True).exists()
-            ):
+            if membership is None or not User.objects.filter(username=person.username, is_active=True).exists():
                 continue
             role = membership.get_role_display()
-            self.stdout.write(
-                f"  {person.username:<22} {password:<18} {role}, {membership.institution.name_ko}"
-            )
+            self.stdout.write(f"  {person.username:<22} {password:<18} {role}, {membership.institution.name_ko}")

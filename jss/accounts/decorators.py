@@ -1,4 +1,4 @@
-"""View decorators shared by every app."""
+"""View decorators for pages without an id in the URL (objects by id go through each app's access.py)."""
 
 from __future__ import annotations
 

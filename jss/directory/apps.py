@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "jss.directory"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,196 @@
+"""Reads for the directory: search, entries, changes, stale entries, applications."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+import holidays
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from jss.directory.models import EntryChange, MembershipApplication, OpeningHours, Service, TaxonomyTerm
+from jss.directory.search import text_filter
+from jss.institutions.models import Institution
+from jss.regions.models import Region
+
+PUBLIC_STATUSES = [Institution.Status.ACTIVE]
+VISIBLE_SERVICE_STATUSES = [Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
+STALE_AFTER = datetime.timedelta(days=183)  # about six months
+
+
+@dataclass
+class Criteria:
+    query: str = ""
+    target: str = ""
+    service_type: str = ""
+    language: str = ""
+    region: str = ""  # a region code: province, city or eup/myeon/dong
+    open_now: bool = False
+    always_open: bool = False
+
+
+@dataclass
+class EntryResult:
+    institution: Institution
+    services: list[Service] = field(default_factory=list)
+
+
+@functools.cache
+def _korean_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("KR", years=year))
+
+
+def is_public_holiday(day: datetime.date) -> bool:
+    return day in _korean_holidays(day.year)
+
+
+def open_now_filter(now: datetime.datetime) -> Q:
+    """Services open at `now` (Korea time): 24/7 ones, or within today's hours unless a holiday closes them."""
+    local = timezone.localtime(now)
+    within_hours = Q(
+        hours__weekday=local.weekday(), hours__opens_at__lte=local.time(), hours__closes_at__gt=local.time()
+    )
+    if is_public_holiday(local.date()):
+        within_hours &= Q(open_on_holidays=True)
+    return Q(always_open=True) | within_hours
+
+
+def area_filter(code: str) -> Q:
+    """Services for people in this region: their service area is the region, one of its ancestors, or
+    (for a city or province) one of the units inside it; or the institution is located there."""
+    region = Region.objects.filter(code=code).select_related("parent__parent").first()
+    if region is None:
+        return Q(pk__in=[])
+    ancestors = []
+    parent = region.parent
+    while parent is not None:
+        ancestors.append(parent.pk)
+        parent = parent.parent
+    inside = [
+        region.pk,
+        *Region.objects.filter(Q(parent=region) | Q(parent__parent=region)).values_list("pk", flat=True),
+    ]
+    return Q(service_area__in=[*inside, *ancestors]) | Q(institution__region__in=inside)
+
+
+def matching_services(criteria: Criteria, *, now: datetime.datetime) -> QuerySet[Service]:
+    services = Service.objects.filter(
+        status__in=VISIBLE_SERVICE_STATUSES, institution__status__in=PUBLIC_STATUSES
+    ).filter(text_filter(criteria.query))
+    for vocabulary, code in (("targets", criteria.target), ("types", criteria.service_type),
+                             ("languages", criteria.language)):  # fmt: skip
+        if code:
+            services = services.filter(**{f"{vocabulary}__code": code})
+    if criteria.region:
+        services = services.filter(area_filter(criteria.region))
+    if criteria.always_open:
+        services = services.filter(always_open=True)
+    if criteria.open_now:
+        services = services.filter(open_now_filter(now))
+    return services.distinct()
+
+
+def service_prefetches() -> list[Any]:
+    return [
+        Prefetch("targets", queryset=TaxonomyTerm.objects.order_by("position")),
+        Prefetch("types", queryset=TaxonomyTerm.objects.order_by("position")),
+        Prefetch("languages", queryset=TaxonomyTerm.objects.order_by("position")),
+        Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at")),
+    ]
+
+
+PAGE_SIZE = 20
+
+
+def search_directory(
+    criteria: Criteria, *, now: datetime.datetime, page: int = 1, limit: int = PAGE_SIZE
+) -> tuple[list[EntryResult], int]:
+    """One page of institutions with at least one matching service, each with its matching services; and
+    the total number of such institutions."""
+    service_ids = matching_services(criteria, now=now).values("pk")
+    institution_ids = (
+        Service.objects.filter(pk__in=service_ids).values_list("institution_id", flat=True).distinct().order_by()
+    )
+    institutions = Institution.objects.filter(pk__in=institution_ids)
+    total = institutions.count()
+    rows: list[Any] = list(
+        institutions.select_related("region__parent")
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.filter(pk__in=service_ids)
+                .defer("search_text")
+                .select_related("service_area", "referral_contact__user")
+                .prefetch_related(*service_prefetches())
+                .order_by("name_ko"),
+                to_attr="matching_services",
+            ),
+            "phones",
+            "locations",
+        )
+        .order_by("name_ko")[(page - 1) * limit : page * limit]
+    )
+    return [EntryResult(institution=i, services=i.matching_services) for i in rows], total
+
+
+def is_open(service: Service, now: datetime.datetime) -> bool:
+    """For display, from prefetched hours (no query)."""
+    if service.always_open:
+        return True
+    local = timezone.localtime(now)
+    if is_public_holiday(local.date()) and not service.open_on_holidays:
+        return False
+    return any(
+        hours.weekday == local.weekday() and hours.opens_at <= local.time() < hours.closes_at
+        for hours in service.hours.all()
+    )
+
+
+def entry(institution: Institution) -> Institution:
+    """The institution with everything its entry page shows, in a fixed number of queries."""
+    return (
+        Institution.objects.select_related("region__parent")
+        .prefetch_related(
+            "phones",
+            "locations__region",
+            Prefetch(
+                "services",
+                queryset=Service.objects.filter(status__in=VISIBLE_SERVICE_STATUSES)
+                .select_related("service_area", "referral_contact__user")
+                .prefetch_related(*service_prefetches())
+                .order_by("name_ko"),
+            ),
+            Prefetch("memberships", queryset=institution.memberships.filter(is_contact=True).select_related("user")),
+        )
+        .get(pk=institution.pk)
+    )
+
+
+def recent_changes(*, limit: int = 100) -> QuerySet[EntryChange]:
+    return EntryChange.objects.select_related("institution", "changed_by")[:limit]
+
+
+def stale_entries(*, now: datetime.datetime) -> QuerySet[Institution]:
+    """Active members whose entry nobody has confirmed for about six months."""
+    cutoff = now - STALE_AFTER
+    return (
+        Institution.objects.filter(status=Institution.Status.ACTIVE)
+        .filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=cutoff))
+        .select_related("region")
+        .order_by("last_verified_at", "name_ko")
+    )
+
+
+def is_stale(institution: Institution, *, now: datetime.datetime) -> bool:
+    return institution.last_verified_at is None or institution.last_verified_at < now - STALE_AFTER
+
+
+def pending_applications() -> QuerySet[MembershipApplication]:
+    return MembershipApplication.objects.filter(status=MembershipApplication.Status.PENDING).select_related("region")
+
+
+def vocabulary(name: str) -> QuerySet[TaxonomyTerm]:
+    return TaxonomyTerm.objects.filter(vocabulary=name).order_by("position")

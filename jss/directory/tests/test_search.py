@@ -1,0 +1,88 @@
+import datetime
+import zoneinfo
+
+import pytest
+
+from jss.directory.queries import Criteria, search_directory
+
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
+TUESDAY_NOON = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=SEOUL)
+TUESDAY_NIGHT = datetime.datetime(2026, 11, 24, 23, 0, tzinfo=SEOUL)
+CHUSEOK_NOON = datetime.datetime(2026, 9, 25, 12, 0, tzinfo=SEOUL)  # a Friday and a public holiday
+
+
+def names(criteria: Criteria, now: datetime.datetime = TUESDAY_NOON) -> set[str]:
+    results, total = search_directory(criteria, now=now)
+    assert total == len(results)
+    return {result.institution.name_ko for result in results}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("가정폭력 상담", {"여성긴급전화1366 제주센터"}),  # spacing variant of 가정폭력상담소
+        ("가정폭력상담", {"여성긴급전화1366 제주센터"}),
+        ("아동보호", {"제주아동보호전문기관"}),  # part of a word
+        ("학대", {"제주아동보호전문기관", "서귀포노인보호전문기관"}),
+        ("abused children", {"제주아동보호전문기관"}),  # English name
+        ("베트남어", {"여성긴급전화1366 제주센터"}),  # a language's name
+        ("서귀포", {"서귀포노인보호전문기관"}),  # the place
+        ("없는말", set()),
+    ],
+)
+def test_text_search_finds_partial_words_and_spacing_variants(directory, query, expected):
+    assert names(Criteria(query=query)) == expected
+
+
+def test_filters(directory):
+    assert names(Criteria(target="elderly")) == {"서귀포노인보호전문기관"}
+    assert names(Criteria(service_type="shelter")) == {"제주여성쉼터"}
+    assert names(Criteria(language="vi")) == {"여성긴급전화1366 제주센터"}
+    assert names(Criteria(always_open=True)) == {"여성긴급전화1366 제주센터"}
+    assert names(Criteria(target="women", query="보호")) == {"제주여성쉼터"}
+
+
+def test_area_filter_includes_province_wide_services_and_the_units_inside(directory):
+    daejeong = names(Criteria(region="5013025000"))  # 대정읍, 서귀포시
+    assert "서귀포노인보호전문기관" in daejeong  # serves all of 서귀포시
+    assert "여성긴급전화1366 제주센터" in daejeong  # serves the province
+    assert "서귀포노인보호전문기관" not in names(Criteria(region="5011025000"))  # 한림읍, 제주시
+    assert "서귀포노인보호전문기관" in names(Criteria(region="5013000000"))
+
+
+def test_open_now_uses_korea_time_and_public_holidays(directory):
+    assert names(Criteria(open_now=True), TUESDAY_NOON) == set(names(Criteria()))
+    assert names(Criteria(open_now=True), TUESDAY_NIGHT) == {"여성긴급전화1366 제주센터"}
+    assert names(Criteria(open_now=True), CHUSEOK_NOON) == {"여성긴급전화1366 제주센터"}
+
+
+def test_inactive_institutions_and_services_are_not_listed(directory):
+    directory["elder"].status = "left"
+    directory["elder"].save()
+    assert "서귀포노인보호전문기관" not in names(Criteria())
+
+
+@pytest.mark.access_route("directory:search")
+def test_public_search_page_shows_no_staff_contacts(
+    client, as_user, directory, social_worker, django_assert_num_queries
+):
+    page = client.get("/directory/", {"q": "아동"}).content.decode()
+    assert "제주아동보호전문기관" in page
+    assert "양수진" not in page  # the JSS contact is for signed-in members only
+    assert "064-000-7001" not in page
+    member = as_user(social_worker)
+    assert "양수진" in member.get("/directory/", {"q": "아동"}).content.decode()
+    with django_assert_num_queries(13):
+        client.get("/directory/")
+
+
+def test_htmx_search_returns_the_results_fragment(client, directory):
+    response = client.get("/directory/", {"q": "쉼터"}, headers={"HX-Request": "true"})
+    assert "<html" not in response.content.decode()
+    assert "제주여성쉼터" in response.content.decode()
+
+
+def test_bad_filter_values_are_ignored_with_the_form_errors(client, directory):
+    response = client.get("/directory/", {"target": "martians"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["target"]
