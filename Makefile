@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DATABASE_URL_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test
-MESSAGES_FLAGS := --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=var --no-obsolete --add-location file
+MESSAGES_FLAGS := --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=var --no-obsolete --no-location
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
