@@ -48,8 +48,17 @@ var/secret_key:
 	mkdir -p var
 	umask 077; $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(64))' > $@
 
-demo: install assets var/secret_key
-	@export JSS_DEBUG=1 JSS_SECRET_KEY="$$(cat var/secret_key)"; set -e; \
+var/field_keys: $(VENV)/installed
+	mkdir -p var
+	umask 077; $(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > $@
+
+var/blind_index_key:
+	mkdir -p var
+	umask 077; $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+demo: install assets var/secret_key var/field_keys var/blind_index_key
+	@export JSS_DEBUG=1 JSS_SECRET_KEY="$$(cat var/secret_key)" JSS_FIELD_KEYS="$$(cat var/field_keys)" \
+	  JSS_BLIND_INDEX_KEY="$$(cat var/blind_index_key)"; set -e; \
 	$(PY) manage.py migrate --no-input -v 0; \
 	$(PY) manage.py load_regions data/regions/jeju.yaml; \
 	$(PY) manage.py generate_demo --seed 2023; \
@@ -78,6 +87,8 @@ check: install
 	  git diff -I '^"POT-Creation-Date' --stat -- locale; \
 	  echo "locale/ is out of date: run 'make messages', translate, and commit the .po and .mo files"; false; fi
 	JSS_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  JSS_FIELD_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	  JSS_BLIND_INDEX_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
 	  JSS_ALLOWED_HOSTS=jss.example.kr DATABASE_URL=sqlite:///:memory: \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 

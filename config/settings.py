@@ -65,6 +65,16 @@ if not SECRET_KEY:
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or "change-me" in SECRET_KEY):
     raise ImproperlyConfigured("JSS_SECRET_KEY is too short or a placeholder; use 50+ random characters.")
 
+# Personal fields are encrypted with these Fernet keys (newest first; see jss/lib/fieldcrypto.py), and
+# looked up through HMACs keyed with the blind-index key. `make demo` generates both under var/.
+FIELD_ENCRYPTION_KEYS = env_list("JSS_FIELD_KEYS")
+BLIND_INDEX_KEY = env_str("JSS_BLIND_INDEX_KEY")
+if not DEBUG and (not FIELD_ENCRYPTION_KEYS or len(BLIND_INDEX_KEY) < 32):
+    raise ImproperlyConfigured(
+        "JSS_FIELD_KEYS (one or more Fernet keys) and JSS_BLIND_INDEX_KEY (32+ random characters) must be set "
+        "outside debug mode: JSS stores personal data encrypted."
+    )
+
 ALLOWED_HOSTS = env_list("JSS_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("JSS_CSRF_TRUSTED_ORIGINS")
 
@@ -83,6 +93,10 @@ INSTALLED_APPS = [
     "jss.regions",
     "jss.institutions",
     "jss.directory",
+    "jss.people",
+    "jss.incidents",
+    "jss.repeats",
+    "jss.imports",
     "jss.demo",
 ]
 

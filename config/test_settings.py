@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("JSS_SECRET_KEY", "test-only-" + "x" * 60)
+# Test-only keys (never used elsewhere): a fixed Fernet key and blind-index key keep tests deterministic.
+os.environ.setdefault("JSS_FIELD_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDA=")
+os.environ.setdefault("JSS_BLIND_INDEX_KEY", "test-only-blind-index-key-" + "y" * 20)
 os.environ.setdefault("JSS_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("JSS_SECURE_COOKIES", "false")
 os.environ.setdefault("JSS_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")

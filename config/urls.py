@@ -10,6 +10,9 @@ urlpatterns = [
     path("regions/", include("jss.regions.urls")),
     path("institutions/", include("jss.institutions.urls")),
     path("directory/", include("jss.directory.urls")),
+    path("incidents/", include("jss.incidents.urls")),
+    path("repeats/", include("jss.repeats.urls")),
+    path("imports/", include("jss.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -34,8 +34,19 @@ def test_production_with_a_placeholder_key_refuses_to_start():
     assert "too short or a placeholder" in result.stderr
 
 
-def test_production_with_a_real_key_starts():
-    assert start(JSS_DEBUG="false", JSS_SECRET_KEY="k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz").returncode == 0
+REAL_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz"
+FIELD_KEY = "dGVzdC1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDA="
+
+
+def test_production_with_real_keys_starts():
+    result = start(JSS_DEBUG="false", JSS_SECRET_KEY=REAL_KEY, JSS_FIELD_KEYS=FIELD_KEY, JSS_BLIND_INDEX_KEY="b" * 40)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_without_field_encryption_keys_refuses_to_start():
+    result = start(JSS_DEBUG="false", JSS_SECRET_KEY=REAL_KEY)
+    assert result.returncode != 0
+    assert "JSS_FIELD_KEYS" in result.stderr
 
 
 def test_debug_mode_starts_without_a_key():

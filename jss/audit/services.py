@@ -138,3 +138,9 @@ def verify_chain() -> tuple[bool, str]:
             f"the chain holds {count} events but {expected} were written (events were cut off the end)",
         )
     return True, f"{count} events, chain intact"
+
+
+@transaction.atomic
+def record_view(actor: Any, verb: str, target: models.Model | None, *, purpose: str, detail: dict[str, Any] | None = None) -> None:
+    """Audit a view of personal data (a read, so there is no surrounding write transaction)."""
+    record(actor, verb, target, detail, purpose=purpose)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "jss.imports"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,34 @@
+"""Who may see an incident: the reporting institution's caseworkers, and the coordinators of the police
+station whose jurisdiction it happened in. Missing and forbidden both answer 404."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from jss.accounts.access import Role, membership_of
+from jss.incidents.models import Incident
+
+CASEWORK_ROLES = {Role.PRACTITIONER, Role.COORDINATOR}
+
+
+def can_report(user: object) -> bool:
+    membership = membership_of(user)
+    return membership is not None and membership.role in CASEWORK_ROLES
+
+
+def visible_incidents(user: object) -> QuerySet[Incident]:
+    membership = membership_of(user)
+    if membership is None or membership.role not in CASEWORK_ROLES:
+        return Incident.objects.none()
+    rule = Q(reporting_institution=membership.institution_id)
+    if membership.role == Role.COORDINATOR and membership.station_id is not None:
+        rule |= Q(region__police_stations=membership.station_id)
+    return Incident.objects.filter(rule).distinct()
+
+
+def get_incident_for_user(user: object, incident_id: int) -> Incident:
+    try:
+        return visible_incidents(user).get(pk=incident_id)
+    except Incident.DoesNotExist as missing:
+        raise Http404 from missing

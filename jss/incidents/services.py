@@ -1,0 +1,113 @@
+"""Recording incidents with their parties. Persons are created or re-used here; every write is audited."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jss.accounts.models import User
+from jss.audit.services import record
+from jss.incidents.models import Incident, Party
+from jss.institutions.models import Institution
+from jss.people.matching import Identity, refresh_indexes
+from jss.people.models import Person
+from jss.regions.models import Region
+
+
+class IncidentError(Exception):
+    """An incident that cannot be recorded; the message names what is wrong."""
+
+
+@dataclass
+class PartyData:
+    role: str
+    identity: Identity
+    existing: Person | None = None  # chosen from the suggestions
+    sex: str = Person.Sex.UNKNOWN
+    nationality: str = "KR"
+    is_migrant: bool = False
+    interpreter_language: str = ""
+    disability: str = Person.Disability.NONE
+    address_detail: str = ""
+    region: Region | None = None
+
+
+@dataclass
+class IncidentData:
+    domain: str
+    occurred_at: datetime.datetime
+    reported_at: datetime.datetime
+    source: str
+    reporting_institution: Institution
+    region: Region | None
+    source_reference: str = ""
+    injury: bool = False
+    weapon: bool = False
+    strangulation: bool = False
+    threat_to_kill: bool = False
+    sexual_violence: bool = False
+    pregnancy: bool = False
+    alcohol: bool = False
+    children_present: bool = False
+    police_measures: list[str] = field(default_factory=list)
+    narrative: str = ""
+    parties: list[PartyData] = field(default_factory=list)
+
+
+def _check(data: IncidentData) -> None:
+    if data.reported_at < data.occurred_at:
+        raise IncidentError(_("The report time is before the time it happened."))
+    unknown = [m for m in data.police_measures if m not in Incident.PoliceMeasure.values]
+    if unknown:
+        raise IncidentError(_("Unknown police measure: %(codes)s.") % {"codes": ", ".join(unknown)})
+    if not any(party.role == Party.Role.VICTIM for party in data.parties):
+        raise IncidentError(_("An incident needs at least one victim."))
+    for party in data.parties:
+        if party.role not in Party.Role.values:
+            raise IncidentError(_("Every party needs a role (victim, suspect, reporter or witness)."))
+
+
+def create_person(party: PartyData, *, institution: Institution) -> Person:
+    identity = party.identity
+    person = Person(
+        family_name=identity.family_name.strip(),
+        given_name=identity.given_name.strip(),
+        birth_date=identity.birth_date,
+        birth_year=identity.year,
+        phone=identity.phone.strip(),
+        identifier=identity.identifier.strip(),
+        address_detail=party.address_detail.strip(),
+        sex=party.sex,
+        nationality=party.nationality or "KR",
+        is_migrant=party.is_migrant,
+        interpreter_language=party.interpreter_language,
+        disability=party.disability,
+        region=party.region,
+        recorded_by=institution,
+    )
+    refresh_indexes(person)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def record_incident(data: IncidentData, *, actor: User | None) -> Incident:
+    """Save the incident and its parties; reuse the persons picked from the suggestions, create the rest.
+    Then evaluate the repeat rules for the people involved (so a flag is raised before the next call)."""
+    _check(data)
+    values: dict[str, Any] = {
+        name: getattr(data, name)
+        for name in ("domain", "occurred_at", "reported_at", "source", "source_reference", "reporting_institution",
+                     "region", "injury", "weapon", "strangulation", "threat_to_kill", "sexual_violence", "pregnancy",
+                     "alcohol", "children_present", "police_measures", "narrative")
+    }  # fmt: skip
+    incident = Incident.objects.create(created_by=actor, **values)
+    for party in data.parties:
+        person = party.existing or create_person(party, institution=data.reporting_institution)
+        Party.objects.get_or_create(incident=incident, person=person, role=party.role)
+    record(actor, "incident.create", incident, {"domain": data.domain, "parties": len(data.parties)})
+    return incident
