@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from rapidfuzz.distance import JaroWinkler
+
 # Conjoining jamo, in Unicode order, written as compatibility jamo (the letters a keyboard types).
 # Initial consonants U+1100…U+1112, vowels U+1161…U+1175, final consonants U+11A8…U+11C2.
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -142,7 +144,7 @@ def jamo_similarity(a: str, b: str) -> float:
     left, right = decompose(normalize_name(a)), decompose(normalize_name(b))
     if not left or not right:
         return 0.0
-    return _jaro_winkler(left, right)
+    return float(JaroWinkler.normalized_similarity(left, right))
 
 
 def _is_hangul_syllable(character: str) -> bool:
@@ -151,35 +153,3 @@ def _is_hangul_syllable(character: str) -> bool:
 
 # Jaro-Winkler in plain Python (rapidfuzz was not installed when this was written). Names are short, so
 # the quadratic matching loop costs microseconds; rapidfuzz.distance.JaroWinkler gives the same scores.
-def _jaro(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    window = max(max(len(a), len(b)) // 2 - 1, 0)
-    a_matched = [False] * len(a)
-    b_matched = [False] * len(b)
-    matches = 0
-    for i, character in enumerate(a):
-        for j in range(max(0, i - window), min(len(b), i + window + 1)):
-            if not b_matched[j] and b[j] == character:
-                a_matched[i] = b_matched[j] = True
-                matches += 1
-                break
-    if matches == 0:
-        return 0.0
-    a_sequence = [character for character, matched in zip(a, a_matched, strict=True) if matched]
-    b_sequence = [character for character, matched in zip(b, b_matched, strict=True) if matched]
-    transpositions = sum(x != y for x, y in zip(a_sequence, b_sequence, strict=True)) // 2
-    return (matches / len(a) + matches / len(b) + (matches - transpositions) / matches) / 3
-
-
-def _jaro_winkler(a: str, b: str, *, prefix_weight: float = 0.1, boost_threshold: float = 0.7) -> float:
-    """Winkler's variant: a shared prefix of up to four letters raises a Jaro score above 0.7."""
-    jaro = _jaro(a, b)
-    if jaro <= boost_threshold:
-        return jaro
-    prefix = 0
-    for x, y in zip(a[:4], b[:4], strict=False):
-        if x != y:
-            break
-        prefix += 1
-    return jaro + prefix * prefix_weight * (1 - jaro)

@@ -6,7 +6,6 @@ from jss.lib.hangul import (
     _VARIANTS_BY_SURNAME,
     SURNAME_VARIANTS,
     TWO_SYLLABLE_SURNAMES,
-    _jaro_winkler,
     canonical_surname,
     decompose,
     jamo_similarity,
@@ -178,21 +177,6 @@ def test_no_variant_is_claimed_by_two_surnames():
 
 def test_surname_variant_keys_are_normalised_so_lookups_can_find_them():
     assert all(normalize_name(key) == key for key in SURNAME_VARIANTS)
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "expected"),
-    [
-        # Published Jaro-Winkler values (Winkler 1990), which rapidfuzz reproduces.
-        ("MARTHA", "MARHTA", 0.961111),
-        ("DWAYNE", "DUANE", 0.84),
-        ("DIXON", "DICKSONX", 0.813333),
-        ("abc", "abc", 1.0),
-        ("abc", "xyz", 0.0),
-    ],
-)
-def test_jaro_winkler_known_values(a, b, expected):
-    assert _jaro_winkler(a, b) == pytest.approx(expected, abs=1e-6)
 
 
 @pytest.mark.parametrize(
