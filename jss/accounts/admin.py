@@ -39,7 +39,7 @@ class MembershipInline(admin.StackedInline[Membership, User]):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if request.user.is_superuser:
             return []
-        return ["institution", "role", "station", "is_contact"]
+        return ["institution", "role", "station", "is_contact", "casework"]
 
 
 @admin.register(User)

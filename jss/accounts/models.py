@@ -58,6 +58,11 @@ class Membership(models.Model):
     )
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
     work_phone = models.CharField(_("work phone"), max_length=20, blank=True)
+    casework = models.BooleanField(
+        _("may record and see reports"),
+        default=True,
+        help_text=_("Practitioners and coordinators with this may record reports and see those of their institution."),
+    )
     is_contact = models.BooleanField(
         _("JSS contact of the institution"),
         default=False,

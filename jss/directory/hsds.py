@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from jss.accounts.models import User
 from jss.audit.services import record
 from jss.directory.models import EntryChange, Location, OpeningHours, Phone, Service, TaxonomyTerm
+from jss.directory.queries import PUBLIC_PHONE_KINDS, VISIBLE_SERVICE_STATUSES
 from jss.directory.services import (
     SCALAR_FIELDS,
     TERM_FIELDS,
@@ -173,18 +174,27 @@ def export_csv_zip() -> bytes:
 
 def _exported_institutions() -> list[Institution]:
     by_position = TaxonomyTerm.objects.order_by("position")
-    services = Service.objects.select_related("service_area").prefetch_related(
-        Prefetch("targets", queryset=by_position),
-        Prefetch("types", queryset=by_position),
-        Prefetch("languages", queryset=by_position),
-        Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at")),
-        Prefetch("phones", queryset=Phone.objects.order_by("pk")),
+    # Public: what the directory shows, nothing more (no inactive services, no staff direct lines).
+    services = (
+        Service.objects.filter(status__in=VISIBLE_SERVICE_STATUSES)
+        .select_related("service_area")
+        .prefetch_related(
+            Prefetch("targets", queryset=by_position),
+            Prefetch("types", queryset=by_position),
+            Prefetch("languages", queryset=by_position),
+            Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at")),
+            Prefetch("phones", queryset=Phone.objects.filter(kind__in=PUBLIC_PHONE_KINDS).order_by("pk")),
+        )
     )
     return list(
         Institution.objects.filter(status=Institution.Status.ACTIVE)
         .prefetch_related(
             Prefetch("locations", queryset=Location.objects.select_related("region").order_by("pk")),
-            Prefetch("phones", queryset=Phone.objects.filter(service=None).order_by("pk"), to_attr="entry_phones"),
+            Prefetch(
+                "phones",
+                queryset=Phone.objects.filter(service=None, kind__in=PUBLIC_PHONE_KINDS).order_by("pk"),
+                to_attr="entry_phones",
+            ),
             Prefetch("services", queryset=services.order_by("name_ko", "pk")),
         )
         .order_by("name_ko", "pk")

@@ -11,13 +11,14 @@ import holidays
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from jss.directory.models import EntryChange, MembershipApplication, OpeningHours, Service, TaxonomyTerm
+from jss.directory.models import EntryChange, MembershipApplication, OpeningHours, Phone, Service, TaxonomyTerm
 from jss.directory.search import text_filter
 from jss.institutions.models import Institution
 from jss.regions.models import Region
 
 PUBLIC_STATUSES = [Institution.Status.ACTIVE]
 VISIBLE_SERVICE_STATUSES = [Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
+PUBLIC_PHONE_KINDS = [Phone.Kind.MAIN, Phone.Kind.HOTLINE, Phone.Kind.FAX]  # "other" may be a staff line
 STALE_AFTER = datetime.timedelta(days=183)  # about six months
 
 
@@ -55,7 +56,7 @@ def open_now_filter(now: datetime.datetime) -> Q:
     )
     if is_public_holiday(local.date()):
         within_hours &= Q(open_on_holidays=True)
-    return Q(always_open=True) | within_hours
+    return Q(status=Service.Status.ACTIVE) & (Q(always_open=True) | within_hours)
 
 
 def area_filter(code: str) -> Q:
@@ -138,6 +139,8 @@ def search_directory(
 
 def is_open(service: Service, now: datetime.datetime) -> bool:
     """For display, from prefetched hours (no query)."""
+    if service.status != Service.Status.ACTIVE:
+        return False
     if service.always_open:
         return True
     local = timezone.localtime(now)
@@ -163,7 +166,10 @@ def entry(institution: Institution) -> Institution:
                 .prefetch_related(*service_prefetches())
                 .order_by("name_ko"),
             ),
-            Prefetch("memberships", queryset=institution.memberships.filter(is_contact=True).select_related("user")),
+            Prefetch(
+                "memberships",
+                queryset=institution.memberships.filter(is_contact=True, user__is_active=True).select_related("user"),
+            ),
         )
         .get(pk=institution.pk)
     )

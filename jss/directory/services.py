@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jss.accounts.models import Membership, User
@@ -153,13 +153,18 @@ def _check_service(data: ServiceData) -> None:
         raise DirectoryError(_("The referral contact must work for the institution."))
 
 
+def _korean(label: Any) -> str:
+    with translation.override("ko"):
+        return str(label())
+
+
 def refresh_search_text(service: Service) -> None:
     institution = service.institution
     region = institution.region
     parts = [
         institution.name_ko, institution.name_en, region.name_ko, region.parent.name_ko if region.parent else "",
         service.service_area.name_ko, service.name_ko, service.name_en, service.description_ko,
-        service.eligibility_ko, institution.get_category_display(),
+        service.eligibility_ko, _korean(institution.get_category_display),
     ]  # fmt: skip
     for term in [*service.targets.all(), *service.types.all(), *service.languages.all()]:
         parts += [term.name_ko, term.name_en]
@@ -238,7 +243,12 @@ class EntryData:
 
 @transaction.atomic
 def update_entry(institution: Institution, *, data: EntryData, actor: Any, kind: str = "") -> bool:
-    """Change the institution's own part of its entry (description, contacts, address). Returns changed."""
+    """Change the institution's own part of its entry (description, contacts, address). Returns changed.
+
+    A confidential location (a shelter) is kept at city level only — the eup/myeon/dong would narrow down
+    where people in hiding are — for the location and for the institution's own region."""
+    if data.is_confidential and data.location_region.is_local_unit and data.location_region.parent is not None:
+        data.location_region = data.location_region.parent
     location = institution.locations.first()
     before = {
         "description_ko": institution.description_ko,
@@ -265,6 +275,8 @@ def update_entry(institution: Institution, *, data: EntryData, actor: Any, kind:
         return False
     for name in ("description_ko", "description_en", "email", "website"):
         setattr(institution, name, getattr(data, name))
+    if data.is_confidential and institution.region.is_local_unit and institution.region.parent is not None:
+        institution.region = institution.region.parent
     institution.save()
     if location is None:
         location = Location(institution=institution, region=data.location_region)
@@ -321,8 +333,17 @@ def submit_application(application: MembershipApplication) -> MembershipApplicat
     return application
 
 
+def _lock_pending(application: MembershipApplication) -> MembershipApplication:
+    """The application, locked, re-read: two secretariat members deciding at once cannot both win."""
+    locked = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+    if locked.status != MembershipApplication.Status.PENDING:
+        raise DirectoryError(_("This application has already been decided."))
+    return locked
+
+
 @transaction.atomic
 def reject_application(application: MembershipApplication, *, reason: str, actor: User) -> None:
+    application = _lock_pending(application)
     if application.status != MembershipApplication.Status.PENDING:
         raise DirectoryError(_("This application has already been decided."))
     if not reason.strip():
@@ -345,8 +366,7 @@ class Approval:
 def approve_application(application: MembershipApplication, *, actor: User, invitation_url: Any) -> Approval:
     """Make the applicant a member: institution, its entry, and an account for its contact, who gets an
     invitation to set a password. `invitation_url(user)` builds the absolute link for the e-mail."""
-    if application.status != MembershipApplication.Status.PENDING:
-        raise DirectoryError(_("This application has already been decided."))
+    application = _lock_pending(application)
     username = application.contact_email.strip().lower()
     if User.objects.filter(username=username).exists():
         raise DirectoryError(_("An account with the contact's e-mail already exists."))
@@ -398,7 +418,11 @@ def approve_application(application: MembershipApplication, *, actor: User, invi
         role=Membership.Role.PRACTITIONER,
         actor=actor,
     )
-    Membership.objects.filter(user=contact).update(is_contact=True, work_phone=application.contact_phone)
+    # The contact keeps the directory entry; recording and seeing reports is granted separately, after
+    # the secretariat knows the person (a public application alone must not open personal data).
+    Membership.objects.filter(user=contact).update(
+        is_contact=True, casework=False, work_phone=application.contact_phone
+    )
     application.status = MembershipApplication.Status.APPROVED
     application.decided_by = actor
     application.decided_at = timezone.now()

@@ -14,12 +14,12 @@ CASEWORK_ROLES = {Role.PRACTITIONER, Role.COORDINATOR}
 
 def can_report(user: object) -> bool:
     membership = membership_of(user)
-    return membership is not None and membership.role in CASEWORK_ROLES
+    return membership is not None and membership.role in CASEWORK_ROLES and membership.casework
 
 
 def visible_incidents(user: object) -> QuerySet[Incident]:
     membership = membership_of(user)
-    if membership is None or membership.role not in CASEWORK_ROLES:
+    if membership is None or membership.role not in CASEWORK_ROLES or not membership.casework:
         return Incident.objects.none()
     rule = Q(reporting_institution=membership.institution_id)
     if membership.role == Role.COORDINATOR and membership.station_id is not None:

@@ -47,7 +47,9 @@ class IncidentForm(forms.Form):
         label=_("Police measures"), choices=Incident.PoliceMeasure.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
-    narrative = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3, **INPUT}), required=False)
+    narrative = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3, **INPUT}), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,7 +108,9 @@ class PartyForm(forms.Form):
     address_detail = forms.CharField(label=_("Detailed address"), max_length=200, required=False)
     is_migrant = forms.BooleanField(label=_("Migrant"), required=False)
     interpreter_language = forms.CharField(label=_("Interpreter language"), max_length=8, required=False)
-    disability = forms.ChoiceField(label=_("Disability"), choices=Person.Disability.choices, initial=Person.Disability.NONE)
+    disability = forms.ChoiceField(
+        label=_("Disability"), choices=Person.Disability.choices, initial=Person.Disability.NONE
+    )
     existing = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -130,7 +134,9 @@ class PartyForm(forms.Form):
         try:
             return parse_birth(self.cleaned_data["birth"])
         except ValueError as error:
-            raise forms.ValidationError(_("Enter a birth date such as 1985.3.2, a year such as 1985, or a registration number.")) from error
+            raise forms.ValidationError(
+                _("Enter a birth date such as 1985.3.2, a year such as 1985, or a registration number.")
+            ) from error
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -99,6 +99,16 @@ def record_incident(data: IncidentData, *, actor: User | None) -> Incident:
     """Save the incident and its parties; reuse the persons picked from the suggestions, create the rest.
     Then evaluate the repeat rules for the people involved (so a flag is raised before the next call)."""
     _check(data)
+    if (
+        data.source_reference
+        and Incident.objects.filter(
+            reporting_institution=data.reporting_institution, source=data.source, source_reference=data.source_reference
+        ).exists()
+    ):
+        raise IncidentError(
+            _("A report with source reference %(reference)s is already recorded.")
+            % {"reference": data.source_reference}
+        )
     values: dict[str, Any] = {
         name: getattr(data, name)
         for name in ("domain", "occurred_at", "reported_at", "source", "source_reference", "reporting_institution",
@@ -106,8 +116,15 @@ def record_incident(data: IncidentData, *, actor: User | None) -> Incident:
                      "alcohol", "children_present", "police_measures", "narrative")
     }  # fmt: skip
     incident = Incident.objects.create(created_by=actor, **values)
+    linked: list[int] = []
+    created: list[int] = []
     for party in data.parties:
-        person = party.existing or create_person(party, institution=data.reporting_institution)
+        if party.existing is not None:
+            person = party.existing
+            linked.append(person.pk)
+        else:
+            person = create_person(party, institution=data.reporting_institution)
+            created.append(person.pk)
         Party.objects.get_or_create(incident=incident, person=person, role=party.role)
-    record(actor, "incident.create", incident, {"domain": data.domain, "parties": len(data.parties)})
+    record(actor, "incident.create", incident, {"domain": data.domain, "created": created, "linked": linked})
     return incident

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from jss.accounts.access import membership_of
 from jss.audit.services import record_view
@@ -18,8 +18,10 @@ from jss.incidents.access import can_report, get_incident_for_user
 from jss.incidents.forms import Birth, IncidentForm, PartyFormSet, parse_birth
 from jss.incidents.models import Incident
 from jss.incidents.queries import incident_detail, incident_list, person_incidents
-from jss.people.access import get_person_for_linking, get_person_for_user
-from jss.people.matching import Identity, find_candidates
+from jss.people.access import get_person_for_linking, get_person_for_user, link_token
+from jss.people.matching import Identity, enough_to_search, find_candidates, score
+
+LINK_THRESHOLD = 0.55
 from jss.regions.models import Region
 
 
@@ -33,9 +35,7 @@ def incident_index(request: HttpRequest) -> HttpResponse:
     _require_caseworker(request)
     domain = request.GET.get("domain", "")
     page = Paginator(incident_list(request.user, domain=domain), 50).get_page(request.GET.get("page"))
-    return render(
-        request, "incidents/list.html", {"page": page, "domain": domain, "domains": Incident.Domain.choices}
-    )
+    return render(request, "incidents/list.html", {"page": page, "domain": domain, "domains": Incident.Domain.choices})
 
 
 @login_required
@@ -45,9 +45,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     assert membership is not None
     now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
     form = IncidentForm(request.POST or None, initial={"reported_at": now, "occurred_at": now})
-    parties = PartyFormSet(
-        request.POST or None, prefix="party", initial=[{"role": "victim"}, {"role": "suspect"}]
-    )
+    parties = PartyFormSet(request.POST or None, prefix="party", initial=[{"role": "victim"}, {"role": "suspect"}])
     if request.method == "POST" and form.is_valid() and parties.is_valid():
         data = form.cleaned_data
         party_data = []
@@ -56,13 +54,26 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 continue
             p = party_form.cleaned_data
             birth: Birth = p["birth"]
-            existing = get_person_for_linking(request.user, p["existing"]) if p["existing"] else None
+            existing = None
+            if p["existing"]:
+                existing = get_person_for_linking(request.user, p["existing"])
+                typed = Identity(family_name=p["family_name"], given_name=p["given_name"], birth_date=birth.date,
+                                 birth_year=birth.year, phone=p["phone"], identifier=birth.identifier)  # fmt: skip
+                if existing is None or score(typed, existing).score < LINK_THRESHOLD:
+                    party_form.add_error(
+                        None, _("The suggestion picked for this person is no longer valid: type the details again.")
+                    )
+                    continue
             party_data.append(
                 services.PartyData(
                     role=p["role"],
                     identity=Identity(
-                        family_name=p["family_name"], given_name=p["given_name"], birth_date=birth.date,
-                        birth_year=birth.year, phone=p["phone"], identifier=birth.identifier,
+                        family_name=p["family_name"],
+                        given_name=p["given_name"],
+                        birth_date=birth.date,
+                        birth_year=birth.year,
+                        phone=p["phone"],
+                        identifier=birth.identifier,
                     ),
                     existing=existing,
                     sex=birth.sex or p["sex"],
@@ -73,6 +84,8 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                     region=Region.objects.filter(code=data["region"]).first(),
                 )  # fmt: skip
             )
+        if parties.total_error_count():
+            return render(request, "incidents/form.html", {"form": form, "parties": parties})
         try:
             incident = services.record_incident(
                 services.IncidentData(
@@ -100,6 +113,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def incident_view(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = incident_detail(get_incident_for_user(request.user, incident_id))
     record_view(request.user, "incident.view", incident, purpose="incident page")
@@ -107,6 +121,7 @@ def incident_view(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def person_view(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     record_view(request.user, "person.view", person, purpose="person page")
@@ -116,13 +131,16 @@ def person_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+@never_cache
 def suggest_persons(request: HttpRequest) -> HttpResponse:
-    """Likely existing persons for one party of the intake form, with why (htmx fragment)."""
+    """Likely existing persons for one party of the intake form, with why (htmx fragment). A POST, so what
+    is typed (names, numbers) never lands in a URL or an access log."""
     _require_caseworker(request)
-    prefix = request.GET.get("prefix", "")
+    prefix = request.POST.get("prefix", "")
     if not prefix.startswith("party-") or not prefix[6:].isdigit():
         prefix = "party-0"
-    field = lambda name: request.GET.get(f"{prefix}-{name}", "")  # noqa: E731
+    field = lambda name: request.POST.get(f"{prefix}-{name}", "")  # noqa: E731
     try:
         birth = parse_birth(field("birth"))
     except ValueError:
@@ -131,13 +149,14 @@ def suggest_persons(request: HttpRequest) -> HttpResponse:
         family_name=field("family_name"), given_name=field("given_name"), birth_date=birth.date,
         birth_year=birth.year, phone=field("phone"), identifier=birth.identifier,
     )  # fmt: skip
-    candidates = find_candidates(identity) if (identity.given_name or identity.phone or identity.identifier) else []
-    if candidates:
-        record_view(request.user, "person.search", None, purpose="intake matching", detail={"candidates": len(candidates)})
+    if not enough_to_search(identity):
+        return render(request, "incidents/_suggestions.html", {"candidates": [], "prefix": prefix, "chosen": ""})
+    candidates = find_candidates(identity, threshold=LINK_THRESHOLD, exclude_only_reporters=True)
+    record_view(
+        request.user, "person.search", None, purpose="intake matching",
+        detail={"offered": [candidate.person.pk for candidate in candidates]},
+    )  # fmt: skip
+    offers = [(link_token(request.user, candidate.person), candidate) for candidate in candidates]
     return render(
-        request,
-        "incidents/_suggestions.html",
-        {"candidates": candidates, "prefix": prefix, "chosen": field("existing"), "today": datetime.date.today()},
+        request, "incidents/_suggestions.html", {"candidates": offers, "prefix": prefix, "chosen": field("existing")}
     )
-
-

@@ -8,6 +8,7 @@ Heads, auditors and technical administrators see no personal data.
 
 from __future__ import annotations
 
+from django.core import signing
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -19,7 +20,7 @@ CASEWORK_ROLES = {Role.PRACTITIONER, Role.COORDINATOR}
 
 def visible_persons(user: object) -> QuerySet[Person]:
     membership = membership_of(user)
-    if membership is None or membership.role not in CASEWORK_ROLES:
+    if membership is None or membership.role not in CASEWORK_ROLES or not membership.casework:
         return Person.objects.none()
     rule = Q(parties__incident__reporting_institution=membership.institution_id)
     if membership.role == Role.COORDINATOR and membership.station_id is not None:
@@ -34,11 +35,25 @@ def get_person_for_user(user: object, person_id: int) -> Person:
         raise Http404 from missing
 
 
-def get_person_for_linking(user: object, code: str) -> Person | None:
-    """A person picked from the intake suggestions, by code. Caseworkers may link a new report to any
-    existing person (that is how repeats across institutions are found); they see the person's details
-    only once the report links them (visible_persons). Unknown codes give None."""
+LINK_SALT = "jss.intake-link"
+LINK_MAX_AGE = 3600  # seconds: a suggestion is valid for an hour
+
+
+def link_token(user: object, person: Person) -> str:
+    """What the intake suggestions offer instead of a person's code: signed for this user, expiring."""
+    return signing.dumps({"p": person.pk, "u": getattr(user, "pk", None)}, salt=LINK_SALT)
+
+
+def get_person_for_linking(user: object, token: str) -> Person | None:
+    """The person behind a suggestion this user was offered within the hour; None when the token is
+    forged, someone else's, expired, or the person was merged meanwhile. Caseworkers only."""
     membership = membership_of(user)
-    if membership is None or membership.role not in CASEWORK_ROLES:
+    if membership is None or membership.role not in CASEWORK_ROLES or not membership.casework:
         raise Http404
-    return Person.objects.filter(code=code, merged_into__isnull=True).first()
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != getattr(user, "pk", None):
+        return None
+    return Person.objects.filter(pk=data.get("p"), merged_into__isnull=True).first()

@@ -16,12 +16,18 @@ from django.utils.translation import gettext as _
 
 from jss.lib.fieldcrypto import blind_index
 from jss.lib.hangul import canonical_surname, decompose, jamo_similarity, normalize_name
+from jss.lib.phone import normalize_korean_phone
 from jss.people.models import Person
 
 MAX_CANDIDATES = 200
 
 
 def phone_digits(phone: str) -> str:
+    """The number's digits in the national form (+82 10… and 010… give the same)."""
+    try:
+        phone = normalize_korean_phone(phone)
+    except ValueError:
+        pass
     return "".join(ch for ch in phone if ch.isdigit())
 
 
@@ -49,8 +55,12 @@ def indexes(identity: Identity) -> dict[str, str]:
         "name_index": blind_index("name", f"{surname}{given}") if surname and given else "",
         "given_name_index": blind_index("given", decompose(given)) if given else "",
         "surname_year_index": blind_index("surname-year", f"{surname}{year}") if surname and year else "",
-        "phone_index": blind_index("phone", phone_digits(identity.phone)) if len(phone_digits(identity.phone)) >= 7 else "",
-        "identifier_index": blind_index("identifier", identity.identifier.replace("-", "")) if identity.identifier else "",
+        "phone_index": blind_index("phone", phone_digits(identity.phone))
+        if len(phone_digits(identity.phone)) >= 7
+        else "",
+        "identifier_index": blind_index("identifier", identity.identifier.replace("-", ""))
+        if identity.identifier
+        else "",
     }
 
 
@@ -77,7 +87,9 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
 
-def _date_score(a: datetime.date | None, b: datetime.date | None, year_a: int | None, year_b: int | None) -> tuple[float, str]:
+def _date_score(
+    a: datetime.date | None, b: datetime.date | None, year_a: int | None, year_b: int | None
+) -> tuple[float, str]:
     if a and b:
         if a == b:
             return 1.0, _("same birth date")
@@ -103,7 +115,9 @@ def score(new: Identity, person: Person) -> Candidate:
         if surname_new == surname_old:
             total += 0.15
             if normalize_name(new.family_name) != normalize_name(person.family_name):
-                reasons.append(_("surname spelled differently (%(a)s / %(b)s)") % {"a": new.family_name, "b": person.family_name})
+                reasons.append(
+                    _("surname spelled differently (%(a)s / %(b)s)") % {"a": new.family_name, "b": person.family_name}
+                )
         else:
             total -= 0.15
     given_similarity = jamo_similarity(normalize_name(new.given_name), normalize_name(person.given_name))
@@ -122,16 +136,40 @@ def score(new: Identity, person: Person) -> Candidate:
     return Candidate(person, max(0.0, min(1.0, total)), reasons)
 
 
-def find_candidates(new: Identity, *, threshold: float = 0.55, limit: int = 5) -> list[Candidate]:
-    """People who may be the one described, best first, each with the reasons."""
-    keys = {name: value for name, value in indexes(new).items() if value}
-    lookup = Q()
-    for name, value in keys.items():
-        lookup |= Q(**{name: value})
-    if new.birth_date:
-        lookup |= Q(birth_date=new.birth_date)
-    if not lookup:
-        return []
-    pool = Person.objects.filter(lookup, merged_into__isnull=True).select_related("region")[:MAX_CANDIDATES]
-    scored = [score(new, person) for person in pool]
+STRONG_INDEXES = ["identifier_index", "phone_index", "name_index"]
+WEAK_INDEXES = ["given_name_index", "surname_year_index"]
+
+
+def enough_to_search(new: Identity) -> bool:
+    """Intake suggestions need a full name and a birth date or phone: a name alone, or a number alone, would
+    let anyone test whether somebody is known to JSS."""
+    return bool(new.family_name.strip() and new.given_name.strip() and (new.birth_date or new.year or new.phone))
+
+
+def find_candidates(
+    new: Identity, *, threshold: float = 0.55, limit: int = 5, exclude_only_reporters: bool = False
+) -> list[Candidate]:
+    """People who may be the one described, best first, each with the reasons. Strong keys (identification
+    number, phone, full name) are looked up first, so a crowded weak block (김, born 1985) cannot push the
+    right person out of the pool."""
+    keys = indexes(new)
+    pool: dict[int, Person] = {}
+    people = Person.objects.filter(merged_into__isnull=True).select_related("region")
+    if exclude_only_reporters:
+        # People known only as reporters or witnesses are protected: they are never offered.
+        people = people.filter(parties__role__in=["victim", "suspect"]).distinct()
+    for group in (STRONG_INDEXES, WEAK_INDEXES):
+        lookup = Q()
+        for name in group:
+            if keys[name]:
+                lookup |= Q(**{name: keys[name]})
+        if group is WEAK_INDEXES and new.birth_date:
+            lookup |= Q(birth_date=new.birth_date)
+        if not lookup:
+            continue
+        for person in people.filter(lookup).order_by("pk")[: MAX_CANDIDATES - len(pool)]:
+            pool.setdefault(person.pk, person)
+        if len(pool) >= MAX_CANDIDATES:
+            break
+    scored = [score(new, person) for person in pool.values()]
     return sorted((c for c in scored if c.score >= threshold), key=lambda c: -c.score)[:limit]

@@ -236,6 +236,8 @@ def test_approval_makes_a_member_that_appears_in_the_directory_and_invites_its_c
     assert response.status_code == 302
     contact = institution.memberships.get()
     assert contact.is_contact
+    assert not contact.casework  # a public application alone opens no personal data
+    assert client.get("/incidents/new/").status_code == 403
     assert contact.user.check_password("a-fresh-password-42")
     assert client.get(path).status_code == 404  # the link works once
     # Deciding twice is refused with a message.
@@ -293,3 +295,19 @@ def test_stale_entries_are_notified_to_their_contacts_and_the_secretariat_once_a
         again = notify_stale_entries(now=timezone.now(), site_url="https://jss.example.kr")
     assert again.institutions == 0
     assert len(mail.outbox) == 2
+
+
+def test_a_shelter_that_hides_its_address_shows_only_its_city(client, directory, secretariat, as_user):
+    from jss.regions.models import Region
+
+    shelter = directory["shelter"]
+    Institution.objects.filter(pk=shelter.pk).update(region=Region.objects.get(code="5011061000"))  # 삼양동
+    response = as_user(secretariat).post(
+        f"/directory/institutions/{shelter.pk}/edit/",
+        {"location_region": "5011061000", "is_confidential": "on", "main_phone": "064-000-1801"},
+    )
+    assert response.status_code == 302
+    shelter.refresh_from_db()
+    assert shelter.region.code == "5011000000"
+    assert shelter.locations.get().region.code == "5011000000"
+    assert "삼양동" not in client.get(f"/directory/institutions/{shelter.pk}/").content.decode()

@@ -1,15 +1,14 @@
 import datetime
+import re
 
 import pytest
 
 from jss.audit.models import AccessEvent
 from jss.incidents.models import Incident, Party
-from jss.incidents.services import IncidentData, PartyData, record_incident
-from jss.institutions.models import Institution
+from jss.incidents.services import IncidentData, IncidentError, PartyData, record_incident
 from jss.lib.fieldcrypto import DecryptionError
 from jss.people.matching import Identity, find_candidates
 from jss.people.models import Person
-from jss.regions.models import Region
 
 
 def intake_post(**overrides):
@@ -53,7 +52,8 @@ def test_an_officer_records_a_report_in_one_form(client, as_user, officer, head,
     assert response.status_code == 302, response.context and response.context["form"].errors
     incident = Incident.objects.get()
     assert incident.reporting_institution == officer.membership.institution
-    assert incident.alcohol and incident.police_measures == ["emergency_measures"]
+    assert incident.alcohol
+    assert incident.police_measures == ["emergency_measures"]
     victim = incident.parties.get(role="victim").person
     assert (victim.family_name, victim.given_name, victim.phone) == ("고", "은비", "010-0000-1111")
     assert victim.birth_date == datetime.date(1988, 4, 12)
@@ -98,7 +98,7 @@ def test_bad_input_is_named_and_nothing_is_lost(officer, as_user):
 
 
 def test_a_report_needs_a_victim(officer):
-    with pytest.raises(Exception, match="victim"):
+    with pytest.raises(IncidentError):
         record_incident(
             IncidentData(
                 domain="domestic_violence",
@@ -117,14 +117,32 @@ def test_a_report_needs_a_victim(officer):
 def test_typing_a_known_name_offers_the_person_with_why(officer, as_user, social_worker, head):
     as_user(officer).post("/incidents/new/", intake_post())
     # The child protection agency later types the same woman with a typo in the phone and the same birth date.
-    params = {"prefix": "party-0", "party-0-family_name": "고", "party-0-given_name": "은비", "party-0-birth": "1988-04-12"}
-    response = as_user(social_worker).get("/incidents/suggest/", params)
+    params = {
+        "prefix": "party-0",
+        "party-0-family_name": "고",
+        "party-0-given_name": "은비",
+        "party-0-birth": "1988-04-12",
+    }
+    assert as_user(social_worker).get("/incidents/suggest/", params).status_code == 405  # never in a URL
+    response = as_user(social_worker).post("/incidents/suggest/", params)
     page = response.content.decode()
     assert "고*비" in page  # masked
     assert "은비" not in page
     assert "같은 생년월일" in page
-    assert as_user(head).get("/incidents/suggest/", params).status_code == 403
-    assert AccessEvent.objects.filter(verb="person.search", actor=social_worker).exists()
+    victim = Person.objects.get(parties__role="victim")
+    assert victim.code not in page  # the code is not offered: a signed, expiring token is
+    assert as_user(head).post("/incidents/suggest/", params).status_code == 403
+    event = AccessEvent.objects.get(verb="person.search", actor=social_worker)
+    assert event.detail == {"offered": [victim.pk]}
+
+
+def test_a_name_alone_or_a_reporter_is_never_offered(officer, as_user, social_worker):
+    as_user(officer).post("/incidents/new/", intake_post(**{"party-1-role": "reporter"}))
+    client = as_user(social_worker)
+    name_only = {"prefix": "party-0", "party-0-family_name": "고", "party-0-given_name": "은비"}
+    assert 'data-testid="candidate"' not in client.post("/incidents/suggest/", name_only).content.decode()
+    reporter = {"prefix": "party-0", "party-0-family_name": "양", "party-0-given_name": "민철", "party-0-birth": "1985"}
+    assert 'data-testid="candidate"' not in client.post("/incidents/suggest/", reporter).content.decode()
 
 
 def test_matching_handles_spelling_and_date_variants(officer, as_user):
@@ -137,18 +155,49 @@ def test_matching_handles_spelling_and_date_variants(officer, as_user):
     assert stranger == []
 
 
+def offered_token(client) -> str:
+    page = client.post(
+        "/incidents/suggest/",
+        {"prefix": "party-0", "party-0-family_name": "고", "party-0-given_name": "은비", "party-0-birth": "1988.4.12"},
+    ).content.decode()
+    return re.search(r'name="party-0-existing" value="([^"]+)"', page).group(1)
+
+
+def second_report(**overrides):
+    base = {"party-1-family_name": "", "party-1-given_name": "", "party-1-role": "", "party-1-birth": ""}
+    return intake_post(domain="child_abuse", source="child_protection", source_reference="CPA-1", **base, **overrides)
+
+
 def test_picking_a_suggestion_links_the_new_report_to_the_same_person(officer, as_user, social_worker):
     as_user(officer).post("/incidents/new/", intake_post())
     victim = Person.objects.get(parties__role="victim")
-    response = as_user(social_worker).post(
-        "/incidents/new/",
-        intake_post(**{"domain": "child_abuse", "source": "child_protection", "source_reference": "CPA-1",
-                       "party-0-existing": victim.code, "party-1-family_name": "", "party-1-given_name": "",
-                       "party-1-role": ""}),
-    )  # fmt: skip
+    client = as_user(social_worker)
+    response = client.post("/incidents/new/", second_report(**{"party-0-existing": offered_token(client)}))
     assert response.status_code == 302
     assert Party.objects.filter(person=victim).count() == 2
     assert Person.objects.count() == 2
+    assert AccessEvent.objects.get(verb="incident.create", actor=social_worker).detail["linked"] == [victim.pk]
+
+
+def test_a_forged_or_borrowed_suggestion_links_nobody(officer, as_user, social_worker):
+    as_user(officer).post("/incidents/new/", intake_post())
+    victim = Person.objects.get(parties__role="victim")
+    for token in (victim.code, offered_token(as_user(officer))):  # a bare code; another user's offer
+        response = as_user(social_worker).post("/incidents/new/", second_report(**{"party-0-existing": token}))
+        assert response.status_code == 200
+        assert response.context["parties"].forms[0].non_field_errors()
+    # A real offer cannot be reused to link somebody else.
+    token = offered_token(as_user(social_worker))
+    other = second_report(**{"party-0-existing": token, "party-0-given_name": "다른", "party-0-birth": "2001.1.1"})
+    assert as_user(social_worker).post("/incidents/new/", other).status_code == 200
+    assert Party.objects.filter(person=victim).count() == 1
+
+
+def test_the_same_source_reference_twice_gets_a_message(officer, as_user):
+    as_user(officer).post("/incidents/new/", intake_post())
+    response = as_user(officer).post("/incidents/new/", intake_post(), follow=True)
+    assert Incident.objects.count() == 1
+    assert "112-20261120-0001" in response.content.decode()
 
 
 @pytest.mark.access_route("incidents:list")
