@@ -115,7 +115,7 @@ class PartyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.update(SELECT)
             elif isinstance(field.widget, forms.TextInput):

@@ -103,7 +103,9 @@ class Incident(models.Model):
     @property
     def severity_markers(self) -> list[str]:
         fields = ["injury", "weapon", "strangulation", "threat_to_kill", "sexual_violence", "pregnancy"]
-        return [str(self._meta.get_field(name).verbose_name) for name in fields if getattr(self, name)]
+        return [
+            str(getattr(self._meta.get_field(name), "verbose_name", name)) for name in fields if getattr(self, name)
+        ]
 
 
 class Party(models.Model):

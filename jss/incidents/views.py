@@ -20,9 +20,9 @@ from jss.incidents.models import Incident
 from jss.incidents.queries import incident_detail, incident_list, person_incidents
 from jss.people.access import get_person_for_linking, get_person_for_user, link_token
 from jss.people.matching import Identity, enough_to_search, find_candidates, score
+from jss.regions.models import Region
 
 LINK_THRESHOLD = 0.55
-from jss.regions.models import Region
 
 
 def _require_caseworker(request: HttpRequest) -> None:
@@ -82,7 +82,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                     disability=p["disability"],
                     address_detail=p["address_detail"],
                     region=Region.objects.filter(code=data["region"]).first(),
-                )  # fmt: skip
+                )
             )
         if parties.total_error_count():
             return render(request, "incidents/form.html", {"form": form, "parties": parties})
@@ -140,7 +140,10 @@ def suggest_persons(request: HttpRequest) -> HttpResponse:
     prefix = request.POST.get("prefix", "")
     if not prefix.startswith("party-") or not prefix[6:].isdigit():
         prefix = "party-0"
-    field = lambda name: request.POST.get(f"{prefix}-{name}", "")  # noqa: E731
+
+    def field(name: str) -> str:
+        return str(request.POST.get(f"{prefix}-{name}", ""))
+
     try:
         birth = parse_birth(field("birth"))
     except ValueError:

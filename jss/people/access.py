@@ -56,4 +56,7 @@ def get_person_for_linking(user: object, token: str) -> Person | None:
         return None
     if not isinstance(data, dict) or data.get("u") != getattr(user, "pk", None):
         return None
-    return Person.objects.filter(pk=data.get("p"), merged_into__isnull=True).first()
+    person_id = data.get("p")
+    if not isinstance(person_id, int):
+        return None
+    return Person.objects.filter(pk=person_id, merged_into__isnull=True).first()

@@ -8,6 +8,7 @@ identification number — or the same birth date. The candidates' names are decr
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
 
@@ -24,10 +25,8 @@ MAX_CANDIDATES = 200
 
 def phone_digits(phone: str) -> str:
     """The number's digits in the national form (+82 10… and 010… give the same)."""
-    try:
+    with contextlib.suppress(ValueError):
         phone = normalize_korean_phone(phone)
-    except ValueError:
-        pass
     return "".join(ch for ch in phone if ch.isdigit())
 
 

@@ -79,7 +79,7 @@ def test_personal_fields_are_encrypted_at_rest_and_found_by_blind_index(officer,
 def test_a_wrong_key_fails_loudly(officer, as_user, settings):
     as_user(officer).post("/incidents/new/", intake_post())
     settings.FIELD_ENCRYPTION_KEYS = ["b3RoZXIta2V5LW5vdC10aGUtcmlnaHQtb25lLTAwMDA="]
-    with pytest.raises(DecryptionError, match="cannot decrypt Person.family_name"):
+    with pytest.raises(DecryptionError, match=r"cannot decrypt Person\.family_name"):
         list(Person.objects.all())
 
 
@@ -148,9 +148,11 @@ def test_a_name_alone_or_a_reporter_is_never_offered(officer, as_user, social_wo
 def test_matching_handles_spelling_and_date_variants(officer, as_user):
     as_user(officer).post("/incidents/new/", intake_post())
     swapped = find_candidates(Identity(family_name="Koh", given_name="은비", birth_date=datetime.date(1988, 12, 4)))
-    assert swapped and swapped[0].person.given_name == "은비"
+    assert swapped
+    assert swapped[0].person.given_name == "은비"
     typo = find_candidates(Identity(family_name="고", given_name="은빈", birth_date=datetime.date(1988, 4, 12)))
-    assert typo and typo[0].score >= 0.7
+    assert typo
+    assert typo[0].score >= 0.7
     stranger = find_candidates(Identity(family_name="박", given_name="지훈", birth_date=datetime.date(1970, 1, 1)))
     assert stranger == []
 
@@ -160,7 +162,9 @@ def offered_token(client) -> str:
         "/incidents/suggest/",
         {"prefix": "party-0", "party-0-family_name": "고", "party-0-given_name": "은비", "party-0-birth": "1988.4.12"},
     ).content.decode()
-    return re.search(r'name="party-0-existing" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="party-0-existing" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
 
 
 def second_report(**overrides):
