@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import holidays
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jss.directory.models import EntryChange, MembershipApplication, OpeningHours, Phone, Service, TaxonomyTerm
@@ -196,6 +196,14 @@ def is_stale(institution: Institution, *, now: datetime.datetime) -> bool:
 
 def pending_applications() -> QuerySet[MembershipApplication]:
     return MembershipApplication.objects.filter(status=MembershipApplication.Status.PENDING).select_related("region")
+
+
+def directory_version() -> str:
+    """Changes whenever anything a booklet prints changes: for caching rendered booklets."""
+    latest_change = EntryChange.objects.aggregate(latest=Max("id"))["latest"] or 0
+    latest_member = Institution.objects.aggregate(latest=Max("updated_at"))["latest"]
+    latest_service = Service.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return f"{latest_change}:{latest_member}:{latest_service}"
 
 
 def vocabulary(name: str) -> QuerySet[TaxonomyTerm]:

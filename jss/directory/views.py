@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +32,7 @@ from jss.directory.forms import (
 )
 from jss.directory.queries import (
     PAGE_SIZE,
+    directory_version,
     entry,
     is_stale,
     pending_applications,
@@ -149,13 +153,20 @@ def booklet(request: HttpRequest) -> HttpResponse:
 
     form = BookletForm(request.GET or None)
     if "download" in request.GET and form.is_valid():
-        pdf = render_booklet(
-            criteria=form.criteria(),
-            group_by=form.cleaned_data["group_by"],
-            paper=form.cleaned_data["paper"],
-            language=form.cleaned_data["edition"],
-            today=timezone.localdate(),
-        )
+        # A booklet takes seconds to render: the same request on the same data is served from the cache,
+        # so the public page cannot be used to keep the server busy.
+        choice = sorted(form.cleaned_data.items())
+        key = "booklet:" + hashlib.sha256(f"{choice}|{directory_version()}|{timezone.localdate()}".encode()).hexdigest()
+        pdf = cache.get(key)
+        if pdf is None:
+            pdf = render_booklet(
+                criteria=form.criteria(),
+                group_by=form.cleaned_data["group_by"],
+                paper=form.cleaned_data["paper"],
+                language=form.cleaned_data["edition"],
+                today=timezone.localdate(),
+            )
+            cache.set(key, pdf, timeout=24 * 3600)
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"jss-directory-{timezone.localdate():%Y%m%d}-{form.cleaned_data['paper']}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

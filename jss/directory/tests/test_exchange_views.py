@@ -59,3 +59,23 @@ def test_anyone_downloads_the_booklet(client, directory):
     bad = client.get("/directory/booklet/", {"download": "1", "paper": "B9", "group_by": "target", "edition": "ko"})
     assert bad.status_code == 200
     assert bad.context["form"].errors["paper"]
+
+
+def test_the_same_booklet_is_rendered_once_until_the_directory_changes(client, directory, monkeypatch):
+    from django.core.cache import cache
+
+    from jss.directory import booklet
+    from jss.directory.models import Service as ServiceModel
+
+    cache.clear()
+    calls = []
+    monkeypatch.setattr(booklet, "render_booklet", lambda **kwargs: calls.append(kwargs) or b"%PDF-fake")
+    query = {"download": "1", "paper": "A4", "group_by": "target", "edition": "ko"}
+    client.get("/directory/booklet/", query)
+    client.get("/directory/booklet/", query)
+    assert len(calls) == 1
+    service = ServiceModel.objects.first()
+    service.name_ko = "바뀐 이름"
+    service.save()
+    client.get("/directory/booklet/", query)
+    assert len(calls) == 2
