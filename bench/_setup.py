@@ -28,6 +28,9 @@ from django.db import connection  # noqa: E402
 @contextlib.contextmanager
 def throwaway_database() -> Iterator[None]:
     # No setup_test_environment(): it instruments template rendering, which would distort the timings.
+    # A database name of its own, so a benchmark never drops the test suite's database.
+    if connection.vendor == "postgresql":
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"jss_bench_{os.getpid()}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         yield

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jss.imports import views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("template.xlsx", views.template, name="template"),
+    path("<int:pending_id>/", views.preview, name="preview"),
+    path("<int:pending_id>/import/", views.confirm, name="confirm"),
+    path("<int:pending_id>/cancel/", views.cancel, name="cancel"),
+]
