@@ -8,7 +8,7 @@ MESSAGES_FLAGS := --ignore=.venv --ignore=node_modules --ignore=static/vendor --
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
-.PHONY: demo test test-postgres test-fast check lint format messages assets install lock bench clean help
+.PHONY: demo test test-postgres test-fast check lint format messages assets install lock bench bench-linkage clean help
 
 help:
 	@echo "make demo           start JSS on SQLite with the Jeju demo network at http://$(DEMO_HOST):$(DEMO_PORT)/"
@@ -42,6 +42,7 @@ assets: static/vendor/installed
 lock:
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 --generate-hashes -o requirements-bench.lock
 
 # --- the demo -------------------------------------------------------------------------------------
 var/secret_key:
@@ -100,8 +101,15 @@ messages: install
 	JSS_DEBUG=1 $(PY) manage.py makemessages -l ko -l en $(MESSAGES_FLAGS)
 	JSS_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
-bench: install
-	@echo "Benchmarks live in bench/; see docs/benchmarks.md for each one's command."
+$(VENV)/bench-installed: requirements-bench.lock $(VENV)/installed
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-bench.lock
+	touch $@
+
+bench: $(VENV)/bench-installed
+	@echo "Benchmarks live in bench/; docs/benchmarks.md gives each one's command and figures."
+
+bench-linkage: $(VENV)/bench-installed
+	$(PY) bench/linkage.py --records 100000
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -141,6 +141,8 @@ def verify_chain() -> tuple[bool, str]:
 
 
 @transaction.atomic
-def record_view(actor: Any, verb: str, target: models.Model | None, *, purpose: str, detail: dict[str, Any] | None = None) -> None:
+def record_view(
+    actor: Any, verb: str, target: models.Model | None, *, purpose: str, detail: dict[str, Any] | None = None
+) -> None:
     """Audit a view of personal data (a read, so there is no surrounding write transaction)."""
     record(actor, verb, target, detail, purpose=purpose)

@@ -2,20 +2,23 @@
 
 The booklet is public: it shows institutions' public contacts (address, main number, 24-hour hotline,
 fax, e-mail, website) and never a staff member or the JSS contact for referrals, and a shelter's
-confidential address is replaced by "address not disclosed".
+confidential address is replaced by "location not disclosed" (소재지 비공개).
 
 One read (`booklet_content`) loads every matching service and its institution in a fixed number of
 queries; the template `directory/booklet.html` lays it out: cover, contents, one section per support
-target or service type, an index of institutions. Page numbers in the contents and the index come from
-WeasyPrint's `target-counter()`.
+target or service type, an index of institutions. `render_booklet` lays out each part on its own and
+joins the pages (see there why); bench/booklet.py times it.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -24,18 +27,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from weasyprint import HTML
+from weasyprint.document import Document, Page
+from weasyprint.text.fonts import FontConfiguration
 
 from jss.directory.models import Location, OpeningHours, Phone, Service, TaxonomyTerm
-from jss.directory.queries import Criteria, matching_services, service_prefetches
+from jss.directory.queries import PUBLIC_PHONE_KINDS, Criteria, matching_services, service_prefetches
 from jss.institutions.models import Institution
 from jss.regions.models import Region
 
+TEMPLATE = "directory/booklet.html"
 GROUPINGS = {
     "target": ("targets", TaxonomyTerm.Vocabulary.TARGET),
     "service_type": ("types", TaxonomyTerm.Vocabulary.SERVICE_TYPE),
 }
 PAPERS = ("A4", "A5")
-PUBLIC_PHONE_KINDS = [Phone.Kind.MAIN, Phone.Kind.HOTLINE, Phone.Kind.FAX]
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "krds" / "fonts"
 FONT_FILES = {400: "PretendardGOV-Regular.subset", 500: "PretendardGOV-Medium.subset", 700: "PretendardGOV-Bold.subset"}
 # Both copies KRDS ships, the WOFF first: WeasyPrint unpacks it in 0.02 s, the WOFF2 (same glyphs) in 0.35 s, on
@@ -116,7 +121,8 @@ def _clock(time: datetime.time) -> str:
 
 
 def hours_in_words(service: Service) -> str:
-    """ "24시간" or "평일 09:00–18:00 · 토 09:00–13:00 · 공휴일 휴무", from the prefetched hours (no query)."""
+    """The opening hours in words, e.g. "평일 09:00–18:00 · 토 09:00–13:00 · 공휴일 휴무" (from the prefetched
+    hours: no query). Overnight periods are stored split at midnight and read so: "금 18:00–24:00 · 토 00:00–09:00"."""
     if service.always_open:
         return _("Open 24 hours, every day")
     periods: list[list[OpeningHours]] = [[] for _day in range(WEEKDAYS)]
@@ -192,10 +198,11 @@ def booklet_services(criteria: Criteria, *, now: datetime.datetime) -> list[Serv
     """Active services of active member institutions that match, each with its institution, its
     institution's locations and public phones, and its terms, hours and phones: a fixed number of queries."""
     matching = matching_services(criteria, now=now).filter(status=Service.Status.ACTIVE).values("pk")
-    services = list(
+    public_phones = Phone.objects.filter(kind__in=PUBLIC_PHONE_KINDS).order_by("kind", "id")
+    services: list[Service] = list(
         Service.objects.filter(pk__in=matching)
         .select_related("service_area")
-        .prefetch_related(*service_prefetches())
+        .prefetch_related(*service_prefetches(), Prefetch("phones", queryset=public_phones, to_attr="public_phones"))
         .order_by("pk")
     )
     institutions = {
@@ -204,11 +211,7 @@ def booklet_services(criteria: Criteria, *, now: datetime.datetime) -> list[Serv
             pk__in={service.institution_id for service in services}
         ).prefetch_related(
             Prefetch("locations", queryset=Location.objects.order_by("id")),
-            Prefetch(
-                "phones",
-                queryset=Phone.objects.filter(service=None, kind__in=PUBLIC_PHONE_KINDS).order_by("kind", "id"),
-                to_attr="public_phones",
-            ),
+            Prefetch("phones", queryset=public_phones.filter(service=None), to_attr="public_phones"),
         )
     }
     for service in services:
@@ -227,12 +230,12 @@ def _phones_in_words(phones: Iterable[Phone]) -> list[str]:
 
 
 def contact_in_words(institution: Institution) -> str:
-    """Kind, address (or "address not disclosed" for a confidential location), public phones, e-mail, website.
+    """Kind, address ("location not disclosed" for a confidential one: 소재지 비공개), public phones, e-mail, website.
     Never a person: staff and the JSS contact for referrals are not in the public booklet."""
     parts = [institution.get_category_display()]
     for location in institution.locations.all():
         if location.is_confidential:
-            parts.append(_("Address not disclosed"))
+            parts.append(_("Location not disclosed"))
         elif location.address_ko:
             parts.append(
                 f"{location.address_ko} ({location.postal_code})" if location.postal_code else location.address_ko
@@ -243,7 +246,8 @@ def contact_in_words(institution: Institution) -> str:
 
 
 def facts_in_words(service: Service) -> str:
-    """ "Service type: … · For: … · Eligibility: … · Fee: … · Hours: … · Languages: … · Area served: … · phones"."""
+    """All about a service in one line: "Service type: … · For: … · Eligibility: … · Fee: … · Hours: … ·
+    Languages: … · Area served: … · Phone: … · How to apply: …", leaving out what it does not say."""
     targets = _names(service.targets.all())
     ages = ages_in_words(service)
     fee = service.get_fee_display() + (f" ({service.fee_note_ko})" if service.fee_note_ko else "")
@@ -255,7 +259,7 @@ def facts_in_words(service: Service) -> str:
         (_("Hours"), hours_in_words(service)),
         (_("Languages"), _names(service.languages.all())),
         (_("Area served"), service.service_area.name),
-        (_("Phone"), ", ".join(_phones_in_words(service.phones.all()))),
+        (_("Phone"), ", ".join(_phones_in_words(service.public_phones))),  # type: ignore[attr-defined]
         (_("How to apply"), service.how_to_apply),
     ]
     return " · ".join(f"{label}: {value}" for label, value in facts if value)
@@ -276,12 +280,13 @@ def booklet_content(*, criteria: Criteria, group_by: str, now: datetime.datetime
     )
 
     chosen = criteria.target if group_by == "target" else criteria.service_type
+    terms_of = {text.service.pk: {term.pk for term in getattr(text.service, relation).all()} for text in texts}
     groups: list[tuple[str, list[ServiceText]]] = []
     grouped: set[int] = set()
     for term in TaxonomyTerm.objects.filter(vocabulary=vocabulary).order_by("position"):
         if chosen and term.code != chosen:
             continue
-        members = [text for text in texts if any(t.pk == term.pk for t in getattr(text.service, relation).all())]
+        members = [text for text in texts if term.pk in terms_of[text.service.pk]]
         grouped.update(text.service.pk for text in members)
         groups.append((term.name, members))
     rest = [text for text in texts if text.service.pk not in grouped]
@@ -338,14 +343,28 @@ def font_faces() -> list[FontFace]:
     return faces
 
 
+@contextmanager
+def _cyclic_garbage_collector_paused() -> Iterator[None]:
+    """WeasyPrint makes millions of small objects, and Python's cyclic garbage collector walks them over and
+    over: a quarter of the time of a large booklet. It is paused while a booklet is made, and `render_booklet`
+    collects each part's garbage once."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: str, today: datetime.date) -> bytes:
     """The booklet as PDF bytes. `group_by` is "target" or "service_type", `paper` "A4" or "A5", `language`
     one of settings.LANGUAGES; `today` is printed as the date of the data.
 
-    Made in two parts: the main document (cover, contents, sections) ends with an empty page where the index
-    begins; the index is then laid out on its own with the page numbers the main document put each entry on,
-    and replaces that page. With `target-counter()` in the index instead, WeasyPrint lays the index out again
-    on every repagination: half the time of a 1,000-institution booklet. The contents keep `target-counter()`.
+    WeasyPrint lays out the front (cover and contents), each section and the index as documents of their
+    own, and the pages are joined: some of its work on a page grows with the length of the whole document,
+    so one 1,800-page document takes far longer than ten of 180 pages. Each part starts its page numbers
+    where the one before ended; the contents and the index print the pages the sections put things on.
     """
     if group_by not in GROUPINGS:
         raise ValueError(f"group_by must be one of {sorted(GROUPINGS)}, not {group_by!r}")
@@ -353,26 +372,48 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
         raise ValueError(f"paper must be one of {PAPERS}, not {paper!r}")
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise ValueError(f"unknown language {language!r}")
-    base_url = str(settings.BASE_DIR)
-    with translation.override(language):
+    with translation.override(language), _cyclic_garbage_collector_paused():
         booklet = booklet_content(criteria=criteria, group_by=group_by, now=timezone.now())
-        context = {
-            "booklet": booklet,
-            "criteria_in_words": criteria_in_words(criteria),
-            "group_by": group_by,
-            "paper": paper,
-            "today": today,
-            "font_faces": font_faces(),
-        }
-        main = HTML(string=render_to_string("directory/booklet.html", context | {"part": "main"}), base_url=base_url)
-        document = main.render()
-        if not booklet.index:
-            return document.write_pdf()  # type: ignore[no-any-return]
-        page_of = {anchor: number for number, page in enumerate(document.pages, start=1) for anchor in page.anchors}
-        index_lines = [
-            (line.name, ", ".join(str(page) for page in dict.fromkeys(page_of[anchor] for anchor in line.anchors)))
-            for line in booklet.index
-        ]
-        index_context = context | {"part": "index", "index_lines": index_lines, "first_page": len(document.pages)}
-        index = HTML(string=render_to_string("directory/booklet.html", index_context), base_url=base_url).render()
-    return document.copy([*document.pages[:-1], *index.pages]).write_pdf()  # type: ignore[no-any-return]
+        fonts = FontConfiguration()  # the fonts are read once for all parts
+
+        def part(name: str, first_page: int, **values: Any) -> Document:
+            context = {"part": name, "first_page": first_page, "booklet": booklet, "paper": paper}
+            html = render_to_string(TEMPLATE, context | {"font_faces": font_faces()} | values)
+            document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=fonts)
+            # The part's garbage (WeasyPrint's layout leaves reference cycles): the youngest generations only,
+            # so the pages of earlier parts, in the oldest one now, are not walked again. Without this, 1,000
+            # institutions take 1.5 GB instead of 1 GB.
+            gc.collect(1)
+            return document
+
+        front_values = {"criteria_in_words": criteria_in_words(criteria), "group_by": group_by, "today": today}
+        # The widest page number the contents could print: real numbers are no wider, so the contents keep
+        # the number of pages they have here.
+        widest = "9" * 5
+        front_length = len(
+            part("front", 1, contents=[(section, widest) for section in booklet.sections],
+                 index_page=widest if booklet.index else "", **front_values).pages
+        )  # fmt: skip
+        pages: list[Page] = []
+        page_of: dict[str, int] = {}
+        contents = []
+        for section in booklet.sections:
+            first_page = front_length + len(pages) + 1
+            laid_out = part("section", first_page, section=section).pages
+            for number, page in enumerate(laid_out, start=first_page):
+                page_of.update(dict.fromkeys(page.anchors, number))
+            contents.append((section, str(first_page)))
+            pages += laid_out
+        index_page = ""
+        if booklet.index:
+            first_page = front_length + len(pages) + 1
+            index_lines = [
+                (line.name, ", ".join(str(number) for number in dict.fromkeys(page_of[a] for a in line.anchors)))
+                for line in booklet.index
+            ]
+            pages += part("index", first_page, index_lines=index_lines).pages
+            index_page = str(first_page)
+        front = part("front", 1, contents=contents, index_page=index_page, **front_values)
+        if len(front.pages) != front_length:
+            raise RuntimeError("the contents took another number of pages once numbered")
+        return front.copy([*front.pages, *pages]).write_pdf()  # type: ignore[no-any-return]

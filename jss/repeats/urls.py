@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jss.repeats import views
 
 app_name = "repeats"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.triage_list, name="list"),
+    path("<int:flag_id>/", views.flag_view, name="detail"),
+    path("<int:flag_id>/propose/", views.flag_propose, name="propose"),
+    path("<int:flag_id>/dismiss/", views.flag_dismiss, name="dismiss"),
+]

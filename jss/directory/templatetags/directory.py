@@ -47,7 +47,7 @@ def hours_text(service: Service) -> str:
 
 @register.filter
 def age_range(service: Service) -> str:
-    """"9–24세", "65세 이상", "17세 이하", or "" when the service has no age limits."""
+    """ "9–24세", "65세 이상", "17세 이하", or "" when the service has no age limits."""
     low, high = service.minimum_age, service.maximum_age
     if low is not None and high is not None:
         return _("%(low)s–%(high)s years") % {"low": low, "high": high}

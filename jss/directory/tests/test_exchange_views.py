@@ -68,13 +68,18 @@ def test_the_same_booklet_is_rendered_once_until_the_directory_changes(client, d
     from jss.directory.models import Service as ServiceModel
 
     cache.clear()
-    calls = []
-    monkeypatch.setattr(booklet, "render_booklet", lambda **kwargs: calls.append(kwargs) or b"%PDF-fake")
+    calls: list[dict[str, object]] = []
+
+    def fake_render(**kwargs: object) -> bytes:
+        calls.append(kwargs)
+        return b"%PDF-fake"
+
+    monkeypatch.setattr(booklet, "render_booklet", fake_render)
     query = {"download": "1", "paper": "A4", "group_by": "target", "edition": "ko"}
     client.get("/directory/booklet/", query)
     client.get("/directory/booklet/", query)
     assert len(calls) == 1
-    service = ServiceModel.objects.first()
+    service = ServiceModel.objects.get(name_ko="노인학대 상담")
     service.name_ko = "바뀐 이름"
     service.save()
     client.get("/directory/booklet/", query)

@@ -1,0 +1,233 @@
+"""The printed directory: a PDF in Korean and English, A4 and A5, by filter; public contacts only.
+
+The PDF's text is read with poppler's `pdftotext` (and its size with `pdfinfo`, or pypdf when installed).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.utils import timezone, translation
+
+from jss.directory.booklet import booklet_content, hours_in_words, render_booklet
+from jss.directory.models import Service
+from jss.directory.queries import Criteria
+from jss.directory.services import EntryData, HoursData, PhoneData, terms, update_entry
+from jss.directory.tests.conftest import entry, region, service
+from jss.institutions.models import Institution
+from tests.factories import make_institution
+
+TODAY = datetime.date(2026, 11, 24)
+SECRET_ADDRESS = "제주시 비밀길 77"
+PDFTOTEXT = shutil.which("pdftotext")
+needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
+
+
+@pytest.fixture
+def booklet_directory(directory):
+    """The directory fixture, plus an elder service in 제주시 (not 서귀포시), and the shelter's real address on
+    file but confidential."""
+    jeju_elder = make_institution(
+        "jeju-elder", "제주시노인복지관", category=Institution.Category.SOCIAL_WELFARE, region_code="5011054000"
+    )
+    entry(jeju_elder, phone="064-000-1601", address="제주시 노형로 1")
+    service(jeju_elder, "노인 말벗 상담", service_area=region("5011000000"), targets=terms("target", ["elderly"]))
+    update_entry(
+        directory["shelter"],
+        data=EntryData(
+            description_ko="",
+            description_en="",
+            email="",
+            website="",
+            address_ko=SECRET_ADDRESS,
+            location_region=directory["shelter"].region,
+            is_confidential=True,
+            phones=[PhoneData(number="064-000-1801"), PhoneData(number="064-000-1899", kind="hotline")],
+        ),
+        actor=None,
+    )
+    return directory | {"jeju_elder": jeju_elder}
+
+
+def render(criteria: Criteria | None = None, *, group_by="target", paper="A4", language="ko") -> bytes:
+    return render_booklet(
+        criteria=criteria or Criteria(), group_by=group_by, paper=paper, language=language, today=TODAY
+    )
+
+
+def text_of(pdf: bytes, *, page: int | None = None) -> str:
+    assert PDFTOTEXT is not None
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    command = [PDFTOTEXT, "-layout", *pages, "-", "-"]
+    return subprocess.run(command, input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S603
+
+
+def page_size(pdf: bytes) -> tuple[int, int]:
+    """Width and height of the first page in points, rounded."""
+    try:
+        import io
+
+        from pypdf import PdfReader  # type: ignore[import-not-found]
+    except ImportError:
+        pdfinfo = shutil.which("pdfinfo")
+        if pdfinfo is None:
+            pytest.skip("neither pypdf nor pdfinfo (poppler-utils) is installed")
+        info = subprocess.run([pdfinfo, "-"], input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S603
+        match = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+        assert match, info
+        return round(float(match[1])), round(float(match[2]))
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
+
+
+@pytest.mark.parametrize(("paper", "size"), [("A4", (595, 842)), ("A5", (420, 595))])
+def test_the_booklet_is_a_pdf_on_a4_and_a5(booklet_directory, paper, size):
+    pdf = render(paper=paper)
+    assert pdf[:4] == b"%PDF"
+    assert page_size(pdf) == size
+
+
+@needs_pdftotext
+def test_the_korean_edition_lists_every_institution_under_its_targets(booklet_directory):
+    text = text_of(render())
+    for name in [
+        "제주아동보호전문기관",
+        "여성긴급전화1366 제주센터",
+        "서귀포노인보호전문기관",
+        "제주시노인복지관",
+        "제주여성쉼터",
+    ]:
+        assert name in text
+    for section in ["아동", "가족", "여성", "이주민", "노인"]:  # the targets that have services, in Korean
+        assert re.search(rf"^\s*{section}\s*$", text, re.MULTILINE), section
+    assert "아동학대 피해아동 상담" in text
+    assert "2026년 11월 24일" in text  # the date of the data
+    assert "064-000-1301" in text  # the institution's main number
+
+
+@needs_pdftotext
+def test_the_index_gives_the_pages_each_institution_is_on(booklet_directory):
+    pdf = render()
+    text = text_of(pdf)
+    # 여성긴급전화1366 is in two sections (women, migrants): its index line ends with two page numbers.
+    line = next(
+        line for line in text.splitlines() if line.strip().startswith("여성긴급전화1366 제주센터") and "." in line
+    )
+    pages = [int(number) for number in re.findall(r"\d+", line.split("센터", 1)[1])]
+    assert len(pages) == 2
+    for page in pages:
+        assert "여성긴급전화1366 제주센터" in text_of(pdf, page=page)
+
+
+@needs_pdftotext
+def test_a_filter_leaves_out_the_other_services(booklet_directory):
+    text = text_of(render(Criteria(target="elderly", region="5013000000"), paper="A5"))
+    assert "서귀포노인보호전문기관" in text
+    assert "노인학대 상담" in text
+    for name in ["제주시노인복지관", "제주아동보호전문기관", "여성긴급전화1366 제주센터", "제주여성쉼터"]:
+        assert name not in text
+    assert "서귀포시" in text  # the filter, in words, on the cover
+
+
+@needs_pdftotext
+def test_the_english_edition_has_english_titles(booklet_directory):
+    text = text_of(render(language="en"))
+    for title in ["Contents", "Index of institutions", "Children", "Women", "Older people", "Migrants"]:
+        assert title in text
+    assert "Counselling for abused children" in text  # the service's English name
+    assert "Open 24 hours, every day" in text
+    assert "Weekdays 09:00–18:00 · Closed on public holidays" in text
+
+
+@needs_pdftotext
+def test_the_booklet_can_be_arranged_by_service_type(booklet_directory):
+    text = text_of(render(group_by="service_type", language="en"))
+    for title in ["Counselling", "Hotline", "Shelter", "Case management"]:
+        assert re.search(rf"^\s*{title}\s*$", text, re.MULTILINE), title
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_confidential_address_is_never_printed(booklet_directory, language):
+    text = text_of(render(language=language))
+    assert SECRET_ADDRESS not in text
+    assert "비밀길" not in text
+    assert "064-000-1899" in text  # the shelter's public hotline is printed
+    if language == "en":
+        assert "Location not disclosed" in text
+
+
+@needs_pdftotext
+def test_no_staff_contact_is_printed(booklet_directory, social_worker):
+    """The social worker (양수진) is the JSS contact for referrals of the child protection service."""
+    assert Service.objects.filter(referral_contact=social_worker.membership).exists()
+    for language in ["ko", "en"]:
+        text = text_of(render(language=language))
+        assert "양수진" not in text
+        assert "064-000-7001" not in text  # her work phone
+        assert "social-worker" not in text  # her e-mail and user name
+
+
+@needs_pdftotext
+def test_demo_data_is_marked_as_fictional(booklet_directory):
+    assert "fictional" in text_of(render(language="en"))
+    Institution.objects.update(is_sample=False)
+    assert "fictional" not in text_of(render(language="en"))
+
+
+@needs_pdftotext
+def test_a_filter_that_matches_nothing_still_makes_a_booklet(booklet_directory):
+    text = text_of(render(Criteria(query="없는말"), language="en"))
+    assert "No service matches this filter." in text
+    assert "0 institutions" in text
+
+
+def test_the_booklet_reads_the_directory_in_a_fixed_number_of_queries(booklet_directory, django_assert_num_queries):
+    # services + 5 prefetches (targets, types, languages, hours, phones), institutions + 2 (locations, phones),
+    # the terms of the sections.
+    with translation.override("ko"), django_assert_num_queries(10):
+        booklet = booklet_content(criteria=Criteria(), group_by="target", now=timezone.now())
+    for number in range(5):
+        more = make_institution(f"more-{number}", f"추가기관{number}")
+        entry(more, phone=f"064-000-20{number}0")
+        service(more, f"추가 상담 {number}")
+    with translation.override("ko"), django_assert_num_queries(10):
+        bigger = booklet_content(criteria=Criteria(), group_by="target", now=timezone.now())
+    assert (booklet.institution_count, bigger.institution_count) == (5, 10)
+
+
+SATURDAY_MORNING = [HoursData(weekday=5, opens_at=datetime.time(9), closes_at=datetime.time(13))]
+WEEKDAYS = [HoursData(weekday=day, opens_at=datetime.time(9), closes_at=datetime.time(18)) for day in range(5)]
+WEDNESDAY_NIGHT = [HoursData(weekday=2, opens_at=datetime.time(18), closes_at=datetime.time(23, 59))]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"always_open": True, "hours": []}, "Open 24 hours, every day"),
+        ({"hours": WEEKDAYS}, "Weekdays 09:00–18:00 · Closed on public holidays"),
+        (
+            {"hours": WEEKDAYS + SATURDAY_MORNING, "open_on_holidays": True},
+            "Weekdays 09:00–18:00 · Sat 09:00–13:00 · Open on public holidays",
+        ),
+        ({"hours": WEDNESDAY_NIGHT}, "Wed 18:00–24:00 · Closed on public holidays"),
+        ({"hours": []}, "Hours: ask by phone"),
+    ],
+    ids=["always", "office", "saturday", "night", "unknown"],
+)
+def test_hours_in_words(booklet_directory, values, expected):
+    made = service(booklet_directory["child"], "운영 시간 시험", **values)
+    with translation.override("en"):
+        assert hours_in_words(Service.objects.prefetch_related("hours").get(pk=made.pk)) == expected
+
+
+@pytest.mark.parametrize(
+    "arguments", [{"group_by": "region"}, {"paper": "Letter"}, {"language": "fr"}], ids=["group", "paper", "language"]
+)
+def test_unknown_choices_are_refused(booklet_directory, arguments):
+    with pytest.raises(ValueError, match=r"^(group_by|paper|unknown language)"):
+        render(**arguments)
