@@ -16,6 +16,14 @@ from jss.institutions.models import Institution
 from tests.factories import PASSWORD, Role, load_jeju, make_institution, make_member
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the directory caches its filter choices)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def jeju(db: None) -> None:
     load_jeju()

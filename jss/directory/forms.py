@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -40,11 +42,24 @@ def clean_phone(value: str) -> str:
         ) from error
 
 
+CHOICES_CACHE_SECONDS = 300  # taxonomy and regions change only when their data files are loaded
+
+
 def term_choices(name: str) -> list[tuple[str, StrOrPromise]]:
-    return [(term.code, term.name) for term in vocabulary(name)]
+    def build() -> list[tuple[str, StrOrPromise]]:
+        return [(term.code, str(term.name)) for term in vocabulary(name)]
+
+    key = f"directory:terms:{name}:{get_language()}"
+    return cast("list[tuple[str, StrOrPromise]]", cache.get_or_set(key, build, CHOICES_CACHE_SECONDS))
 
 
 def region_choices(*, include_province: bool = True) -> list[tuple[str, StrOrPromise]]:
+    key = f"directory:regions:{include_province}:{get_language()}"
+    built = cache.get_or_set(key, lambda: _region_choices(include_province), CHOICES_CACHE_SECONDS)
+    return cast("list[tuple[str, StrOrPromise]]", built)
+
+
+def _region_choices(include_province: bool) -> list[tuple[str, StrOrPromise]]:
     choices: list[tuple[str, StrOrPromise]] = []
     for region in Region.objects.select_related("parent").order_by("code"):
         if region.level == Region.Level.PROVINCE and not include_province:

@@ -504,6 +504,7 @@ def link_records(
     if record_count < 2:
         raise ValueError("linking needs two records at least")
     connection = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": False})
+    _check_character_distances(connection)
     if threads:
         connection.execute(f"SET threads = {int(threads)}")
     connection.register("features_arrow", features)
@@ -552,6 +553,16 @@ def link_records(
         model=linker.misc.save_model_to_json(),
         timings=timings,
     )
+
+
+def _check_character_distances(connection: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB before 2.0 measures string distances in bytes: a jamo is three bytes of UTF-8 that mostly share
+    the first two, so 민준 and 민서 would look "similar". Refuse to run rather than link twins."""
+    distance, similarity = connection.execute(
+        "SELECT levenshtein('ㅁㅣㄴㅈㅜㄴ', 'ㅁㅣㄴㅅㅓ'), jaro_winkler_similarity('ㅁㅣㄴㅈㅜㄴ', 'ㅁㅣㄴㅅㅓ')"
+    ).fetchall()[0]
+    if distance != 3 or similarity >= 0.8:
+        raise RuntimeError(f"DuckDB {duckdb.__version__} compares bytes, not letters: JSS needs DuckDB 2.0 or newer")
 
 
 def _decide(

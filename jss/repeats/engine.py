@@ -32,7 +32,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -63,6 +63,7 @@ LINKING_DOMAIN = Incident.Domain.DOMESTIC_VIOLENCE  # victim and suspect of one 
 MARKER_BITS = {name: 1 << number for number, name in enumerate(MARKERS)}
 CHUNK = 5000  # ids per IN (…) in the incremental path
 LARGE = 20_000  # more persons than this: the batch path is faster
+PART_SIZE = 500  # flags written per transaction by the batch
 
 
 @dataclass
@@ -677,25 +678,37 @@ def compute(rules: RuleSet, dataset: Dataset, *, now: datetime.datetime, scope: 
 # --- entry points -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def evaluate_all(*, now: datetime.datetime, actor: Any = None) -> Evaluation:
-    """Re-evaluate every rule for everyone; open, update and close flags; expire what is due."""
+    """Re-evaluate every rule for everyone; open, update and close flags; expire what is due. Reads
+    everything, then writes in parts of PART_SIZE flags, each in its own transaction with its audit events
+    (a re-run picks up anything a failure left behind: evaluation is idempotent)."""
     rules = load_rules()
     dataset = load_everything(now=now)
     firings = compute(rules, dataset, now=now, scope=None)
-    result = save_firings(firings, rules=rules, now=now, scope=None, actor=actor)
-    result.expired += expire_flags(now=now, actor=actor)
+    del dataset
+    result = save_firings(firings, rules=rules, now=now, scope=None, actor=actor, part_size=PART_SIZE)
+    result.expired += expire_flags(now=now, actor=actor, part_size=PART_SIZE)
     return result
 
 
-@transaction.atomic
 def evaluate_for_persons(person_ids: Iterable[int], *, now: datetime.datetime, actor: Any = None) -> Evaluation:
-    """Re-evaluate the households, pairs and referrals these persons belong to (after a new incident)."""
+    """Re-evaluate the households, pairs and referrals these persons belong to (after a new incident), in
+    one transaction (the caller's, when recording an incident). If a concurrent evaluation wrote the same
+    flag meanwhile, it reads again and retries once."""
     ids = {int(person) for person in person_ids}
     if not ids:
         return Evaluation()
     if len(ids) > LARGE:
         return evaluate_all(now=now, actor=actor)
+    try:
+        with transaction.atomic():
+            return _evaluate_for_persons(ids, now=now, actor=actor)
+    except IntegrityError:
+        with transaction.atomic():
+            return _evaluate_for_persons(ids, now=now, actor=actor)
+
+
+def _evaluate_for_persons(ids: set[int], *, now: datetime.datetime, actor: Any) -> Evaluation:
     rules = load_rules()
     dataset, scope = load_for_persons(ids, now=now)
     firings = compute(rules, dataset, now=now, scope=scope)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +59,7 @@ class Evaluation:
     unchanged: int = 0
     expired: int = 0
     suppressed: int = 0  # fired again on the same incidents as a dismissed flag
+    conflicts: int = 0  # changes left to the next run: a concurrent evaluation wrote the same flags
     flag_ids: list[int] = field(default_factory=list)  # created or updated
 
 
@@ -134,15 +135,40 @@ def _values(firing: Firing, rules: RuleSet) -> dict[str, Any]:
     }
 
 
-def save_firings(
-    firings: list[Firing], *, rules: RuleSet, now: datetime.datetime, scope: set[int] | None, actor: Any
-) -> Evaluation:
-    """Make the open flags match the firings: create, update (new inputs, new expiry), or close the open
-    flags in scope that no longer stand. A firing on incidents a coordinator already dismissed (no new
-    incident since) raises nothing. `scope` None means every flag; otherwise flags about those persons."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("save_firings() must run inside a transaction")
+@dataclass
+class Changes:
+    """What saving the firings will write: decided from one read of the flags, applied in parts."""
+
+    created: list[tuple[Flag, Firing]] = field(default_factory=list)
+    updated: list[tuple[Flag, Firing]] = field(default_factory=list)
+    closing: list[tuple[Flag, str, set[int]]] = field(default_factory=list)  # flag, reason, its incidents
+
+    def __len__(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.closing)
+
+    def parts(self, size: int) -> list[Changes]:
+        items: list[tuple[str, Any]] = [
+            *(("created", item) for item in self.created),
+            *(("updated", item) for item in self.updated),
+            *(("closing", item) for item in self.closing),
+        ]
+        parts = []
+        for start in range(0, len(items), size):
+            part = Changes()
+            for kind, item in items[start : start + size]:
+                getattr(part, kind).append(item)
+            parts.append(part)
+        return parts
+
+
+def plan_changes(
+    firings: list[Firing], *, rules: RuleSet, now: datetime.datetime, scope: set[int] | None
+) -> tuple[Changes, Evaluation]:
+    """Compare the firings with the open flags (reads only): which to create, to update (new inputs, new
+    expiry) and to close (open flags in scope that no longer stand). A firing on incidents a coordinator
+    already dismissed (no new incident since) raises nothing. `scope` None means every flag."""
     result = Evaluation()
+    changes = Changes()
     open_flags = {(flag.subject_key, flag.rule_id): flag for flag in _flags_in_scope(Flag.OPEN_STATES, scope)}
     dismissed = _flags_in_scope([Flag.State.DISMISSED], scope)
     flag_ids = [flag.pk for flag in open_flags.values()] + [flag.pk for flag in dismissed]
@@ -151,8 +177,6 @@ def save_firings(
     for flag in dismissed:
         judged[(flag.subject_key, flag.rule_id)] |= linked_incidents[flag.pk]
 
-    created: list[tuple[Flag, Firing]] = []
-    updated: list[tuple[Flag, Firing]] = []
     standing: set[tuple[str, str]] = set()
     for firing in firings:
         key = (firing.subject.key, firing.rule.id)
@@ -164,22 +188,18 @@ def save_firings(
                 result.suppressed += 1
                 continue
             subject = firing.subject
-            created.append(
-                (
-                    Flag(
-                        subject_type=subject.type,
-                        subject_key=subject.key,
-                        person_id=subject.person,
-                        victim_id=subject.victim,
-                        suspect_id=subject.suspect,
-                        rule_id=firing.rule.id,
-                        state=Flag.State.ACTIVE,
-                        updated_at=now,
-                        **values,
-                    ),
-                    firing,
-                )
+            flag = Flag(
+                subject_type=subject.type,
+                subject_key=subject.key,
+                person_id=subject.person,
+                victim_id=subject.victim,
+                suspect_id=subject.suspect,
+                rule_id=firing.rule.id,
+                state=Flag.State.ACTIVE,
+                updated_at=now,
+                **values,
             )
+            changes.created.append((flag, firing))
         elif (
             any(getattr(existing, name) != value for name, value in values.items())
             or linked_incidents[existing.pk] != set(firing.incident_ids)
@@ -188,28 +208,33 @@ def save_firings(
             for name, value in values.items():
                 setattr(existing, name, value)
             existing.updated_at = now
-            updated.append((existing, firing))
+            changes.updated.append((existing, firing))
         else:
             result.unchanged += 1
+    for key, flag in open_flags.items():
+        if key not in standing and (flag.expires_at <= now or flag.state == Flag.State.ACTIVE):
+            reason = "expired" if flag.expires_at <= now else "no_longer_fires"
+            flag.state = Flag.State.EXPIRED
+            flag.updated_at = now
+            changes.closing.append((flag, reason, linked_incidents[flag.pk]))
+    return changes, result
 
-    closing = [
-        flag
-        for key, flag in open_flags.items()
-        if key not in standing and (flag.expires_at <= now or flag.state == Flag.State.ACTIVE)
-    ]
-    for flag in closing:
-        flag.state = Flag.State.EXPIRED
-        flag.updated_at = now
 
-    Flag.objects.bulk_create([flag for flag, _firing in created], batch_size=BATCH)
-    Flag.objects.bulk_update([flag for flag, _firing in updated], [*FIELDS, "updated_at"], batch_size=BATCH)
-    Flag.objects.bulk_update(closing, ["state", "updated_at"], batch_size=BATCH)
-    changed = created + updated
-    changed_ids = [flag.pk for flag, _firing in updated]
-    for start in range(0, len(changed_ids), 5000):
-        chunk = changed_ids[start : start + 5000]
-        Flag.incidents.through.objects.filter(flag_id__in=chunk).delete()
-        Flag.persons.through.objects.filter(flag_id__in=chunk).delete()
+def apply_changes(changes: Changes, *, actor: Any) -> None:
+    """Write planned changes and their audit events (inside the caller's transaction)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("apply_changes() must run inside a transaction")
+    created = [flag for flag, _firing in changes.created]
+    updated = [flag for flag, _firing in changes.updated]
+    Flag.objects.bulk_create(created, batch_size=BATCH)
+    Flag.objects.bulk_update(updated, [*FIELDS, "updated_at"], batch_size=BATCH)
+    Flag.objects.bulk_update(
+        [flag for flag, _reason, _ids in changes.closing], ["state", "updated_at"], batch_size=BATCH
+    )
+    changed = changes.created + changes.updated
+    if updated:
+        Flag.incidents.through.objects.filter(flag__in=updated).delete()
+        Flag.persons.through.objects.filter(flag__in=updated).delete()
     Flag.incidents.through.objects.bulk_create(
         (
             Flag.incidents.through(flag_id=flag.pk, incident_id=incident_id)
@@ -226,32 +251,68 @@ def save_firings(
         ),
         batch_size=2000,
     )
-    for flag, firing in created:
+    for flag, firing in changes.created:
         _audit(actor, "repeats.flag_raise", flag, firing.incident_ids)
-    for flag, firing in updated:
+    for flag, firing in changes.updated:
         _audit(actor, "repeats.flag_update", flag, firing.incident_ids)
-    for flag in closing:
-        reason = "expired" if flag.expires_at <= now else "no_longer_fires"
-        _audit(actor, "repeats.flag_expire", flag, linked_incidents[flag.pk], reason=reason)
-    result.created, result.updated, result.expired = len(created), len(updated), len(closing)
-    result.flag_ids = [flag.pk for flag, _firing in changed]
+    for flag, reason, incident_ids in changes.closing:
+        _audit(actor, "repeats.flag_expire", flag, incident_ids, reason=reason)
+
+
+def save_firings(
+    firings: list[Firing],
+    *,
+    rules: RuleSet,
+    now: datetime.datetime,
+    scope: set[int] | None,
+    actor: Any,
+    part_size: int | None = None,
+) -> Evaluation:
+    """Make the open flags match the firings. With `part_size`, the changes are written in parts of that
+    many flags, each in its own transaction with its audit events (a long batch neither holds the write
+    lock for minutes nor updates the audit chain head thousands of times in one transaction); a part
+    that collides with a concurrent evaluation is left to the next run and counted in `conflicts`.
+    Without it, everything is written in one transaction (the incremental path) and a collision raises."""
+    changes, result = plan_changes(firings, rules=rules, now=now, scope=scope)
+    for part in changes.parts(part_size) if part_size else [changes]:
+        try:
+            with transaction.atomic():
+                apply_changes(part, actor=actor)
+        except IntegrityError:
+            if not part_size:
+                raise
+            result.conflicts += len(part)
+            continue
+        result.created += len(part.created)
+        result.updated += len(part.updated)
+        result.expired += len(part.closing)
+        result.flag_ids += [flag.pk for flag, _firing in part.created + part.updated]
     return result
 
 
-@transaction.atomic
-def expire_flags(*, now: datetime.datetime, actor: Any = None) -> int:
-    """Close the open flags whose time has passed (no new firing renewed them). Returns how many."""
-    due = list(Flag.objects.select_for_update().filter(state__in=Flag.OPEN_STATES, expires_at__lte=now))
-    if not due:
-        return 0
-    linked_incidents, _persons = _links([flag.pk for flag in due])
-    for flag in due:
-        flag.state = Flag.State.EXPIRED
-        flag.updated_at = now
-    Flag.objects.bulk_update(due, ["state", "updated_at"], batch_size=BATCH)
-    for flag in due:
-        _audit(actor, "repeats.flag_expire", flag, linked_incidents[flag.pk], reason="expired")
-    return len(due)
+def expire_flags(*, now: datetime.datetime, actor: Any = None, part_size: int = 500) -> int:
+    """Close the open flags whose time has passed (no new firing renewed them), in parts of `part_size`
+    flags per transaction. Returns how many."""
+    due_ids = list(
+        Flag.objects.filter(state__in=Flag.OPEN_STATES, expires_at__lte=now).order_by("pk").values_list("pk", flat=True)
+    )
+    expired = 0
+    for start in range(0, len(due_ids), part_size):
+        with transaction.atomic():
+            due = list(
+                Flag.objects.select_for_update().filter(
+                    pk__in=due_ids[start : start + part_size], state__in=Flag.OPEN_STATES, expires_at__lte=now
+                )
+            )
+            linked_incidents, _persons = _links([flag.pk for flag in due])
+            for flag in due:
+                flag.state = Flag.State.EXPIRED
+                flag.updated_at = now
+            Flag.objects.bulk_update(due, ["state", "updated_at"], batch_size=BATCH)
+            for flag in due:
+                _audit(actor, "repeats.flag_expire", flag, linked_incidents[flag.pk], reason="expired")
+            expired += len(due)
+    return expired
 
 
 def _locked(flag: Flag) -> Flag:

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from jss.audit.models import AccessEvent
 from jss.people.models import Household, Person
 from jss.regions.models import PoliceStation
+from jss.repeats import services
 from jss.repeats.engine import evaluate_all, evaluate_for_persons, expire_flags
 from jss.repeats.models import Flag, Proposal
 from jss.repeats.services import dismiss_flag, propose_flag
@@ -464,3 +465,40 @@ def test_the_nightly_command_evaluates_as_of_a_given_time(reports, couple):
     assert rules_fired() == ["escalation", "household_grade_a"]
     with pytest.raises(CommandError, match="not a date and time"):
         call_command("evaluate_repeat_rules", "--now", "yesterday")
+
+
+@pytest.fixture
+def concurrent_evaluation(monkeypatch, couple):
+    """Someone else (recording an incident) evaluates the same persons between our plan and our write."""
+    real_plan = services.plan_changes
+    interrupted = []
+
+    def plan_then_someone_else_writes(*args, **kwargs):
+        planned = real_plan(*args, **kwargs)
+        if not interrupted:
+            interrupted.append(True)
+            evaluate_for_persons([couple[0].pk], now=at("2024-05-03"))
+        return planned
+
+    monkeypatch.setattr(services, "plan_changes", plan_then_someone_else_writes)
+    return interrupted
+
+
+def test_a_batch_part_that_collides_with_a_concurrent_evaluation_is_left_to_the_next_run(
+    reports, couple, concurrent_evaluation
+):
+    grade_a_history(reports, couple)
+    result = evaluate_all(now=at("2024-05-03"))
+    assert concurrent_evaluation
+    assert (result.created, result.conflicts) == (0, 2)
+    assert rules_fired() == ["escalation", "household_grade_a"], "the concurrent run's flags, once"
+    assert evaluate_all(now=at("2024-05-03")).unchanged == 2
+
+
+def test_the_incremental_path_reads_again_after_a_collision(reports, couple, concurrent_evaluation):
+    grade_a_history(reports, couple)
+    result = evaluate_for_persons([couple[1].pk], now=at("2024-05-03"))  # collides, rolls back, retries
+    assert concurrent_evaluation
+    assert result.created == 2  # (in one test connection the other writer's flags rolled back with ours)
+    assert rules_fired() == ["escalation", "household_grade_a"]
+    assert AccessEvent.objects.filter(verb="repeats.flag_raise").count() == 2, "the rolled-back attempt left no audit"

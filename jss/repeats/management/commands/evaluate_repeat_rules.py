@@ -35,5 +35,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"repeat rules evaluated in {time.perf_counter() - started:.1f} s: {result.created} raised, "
             f"{result.updated} updated, {result.unchanged} unchanged, {result.expired} expired, "
-            f"{result.suppressed} left dismissed"
+            f"{result.suppressed} left dismissed, {result.conflicts} left to the next run"
         )
