@@ -471,7 +471,7 @@ def test_the_nightly_command_evaluates_as_of_a_given_time(reports, couple):
 def concurrent_evaluation(monkeypatch, couple):
     """Someone else (recording an incident) evaluates the same persons between our plan and our write."""
     real_plan = services.plan_changes
-    interrupted = []
+    interrupted: list[bool] = []
 
     def plan_then_someone_else_writes(*args, **kwargs):
         planned = real_plan(*args, **kwargs)
