@@ -36,9 +36,9 @@ from jss.imports.models import PENDING_LIFETIME, PendingImport
 from jss.imports.reader import Table, read_table
 from jss.imports.validation import IncidentRow, PersonRow, RowProblem, Validation, region_key, validate_rows
 from jss.incidents.models import Incident, Party
-from jss.incidents.services import IncidentData, IncidentError, PartyData, record_incident
+from jss.incidents.services import IncidentData, IncidentError, PartyData, build_person, record_incident
 from jss.institutions.models import Institution
-from jss.people.matching import Identity, indexes, phone_digits, refresh_indexes, score
+from jss.people.matching import Identity, indexes, phone_digits, score
 from jss.people.models import Person, Relationship
 from jss.regions.models import Region
 
@@ -340,25 +340,7 @@ def _save_each(records: list[IncidentRow], *, institution: Institution, actor: U
 
 def _new_person(party: PartyData, *, institution: Institution) -> Person:
     """The person `jss.incidents.services.create_person` would save, not yet saved."""
-    identity = party.identity
-    person = Person(
-        family_name=identity.family_name.strip(),
-        given_name=identity.given_name.strip(),
-        birth_date=identity.birth_date,
-        birth_year=identity.year,
-        phone=identity.phone.strip(),
-        identifier=identity.identifier.strip(),
-        address_detail=party.address_detail.strip(),
-        sex=party.sex,
-        nationality=party.nationality or "KR",
-        is_migrant=party.is_migrant,
-        interpreter_language=party.interpreter_language,
-        disability=party.disability,
-        region=party.region,
-        recorded_by=institution,
-    )
-    refresh_indexes(person)
-    return person
+    return build_person(party, institution=institution)
 
 
 def _save_bulk(records: list[IncidentRow], *, institution: Institution, actor: User | None) -> _Saved:

@@ -72,6 +72,13 @@ def _check(data: IncidentData) -> None:
 
 
 def create_person(party: PartyData, *, institution: Institution) -> Person:
+    person = build_person(party, institution=institution)
+    person.save()
+    return person
+
+
+def build_person(party: PartyData, *, institution: Institution) -> Person:
+    """The person a party describes, with its blind indexes, not yet saved (bulk imports save many at once)."""
     identity = party.identity
     person = Person(
         family_name=identity.family_name.strip(),
@@ -90,7 +97,6 @@ def create_person(party: PartyData, *, institution: Institution) -> Person:
         recorded_by=institution,
     )
     refresh_indexes(person)
-    person.save()
     return person
 
 
