@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jss.incidents.models import Incident
 from jss.people.models import Household, Person
@@ -27,7 +28,7 @@ class Flag(models.Model):
         HOUSEHOLD = "household", _("Household")
 
     class State(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("repeat flag state", "Active")
         PROPOSED = "proposed", _("Proposed to the council")
         DISMISSED = "dismissed", _("Dismissed")
         EXPIRED = "expired", _("Expired")
