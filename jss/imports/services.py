@@ -440,6 +440,12 @@ def import_rows(
                 "(was the file uploaded twice?). Nothing was saved; try again."
             )
         ) from error
+    if use_bulk and saved.person_ids:
+        # Row by row, record_incident runs the repeat rules; in bulk they run once, after the commit (one huge
+        # transaction would update the audit chain head once per flag inside it).
+        from jss.repeats.engine import evaluate_for_persons
+
+        evaluate_for_persons(saved.person_ids, now=timezone.now(), actor=actor)
     result = ImportResult(
         created=saved.created,
         unchanged=len(preview.unchanged_rows),

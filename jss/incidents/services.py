@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jss.accounts.models import User
@@ -133,4 +134,8 @@ def record_incident(data: IncidentData, *, actor: User | None) -> Incident:
             created.append(person.pk)
         Party.objects.get_or_create(incident=incident, person=person, role=party.role)
     record(actor, "incident.create", incident, {"domain": data.domain, "created": created, "linked": linked})
+    # The repeat rules run at once, so a flag is raised before the next call (jss/repeats, docs/repeat-rules.md).
+    from jss.repeats.engine import evaluate_for_persons  # the engine reads incidents: imported late
+
+    evaluate_for_persons(incident.parties.values_list("person_id", flat=True), now=timezone.now(), actor=actor)
     return incident

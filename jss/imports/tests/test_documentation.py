@@ -37,6 +37,12 @@ def test_the_sample_files_import_with_two_bad_rows_and_a_repeated_couple(dongbu_
     assert len({party.person_id for party in victims}) == 1  # three reports, one victim
     suspect = Party.objects.filter(role="suspect", incident__source_reference="112-2026-0814-0001").get().person
     assert suspect.parties.count() == 4  # three reports about the couple and one about their child
+    # The repeat rules ran as the rows were saved: the couple's third report raised explained flags.
+    from jss.repeats.models import Flag
+
+    flags = Flag.objects.filter(state="active")
+    assert flags.filter(rule_id="household_grade_a").exists()
+    assert "2026-10-21" in flags.get(rule_id="household_grade_a").explanation_ko
     again = import_sample("incidents-sample-utf8.csv", dongbu_station, officer)
     assert (again.created, again.unchanged, again.skipped_rows) == (0, 9, 2)
 

@@ -1,8 +1,9 @@
 """Repeat-rule fixtures: persons and reports built through jss.incidents.services, at fixed times.
 
-Engine tests evaluate at fixed moments in 2024 (`at(...)`), long before today, so nothing evaluated
-"as of now" while recording (if recording evaluates) can interfere. View tests work relative to today,
-because the triage list shows what is open now.
+Each report is recorded "at the time it was reported": the clock (django.utils.timezone.now) reads the
+report time while record_incident runs, so the evaluation that recording triggers sees the same moment
+the tests evaluate at. Engine tests use fixed moments in 2024 (`at(...)`); view tests work relative to
+today, because the triage list shows what is open now.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from typing import Any
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -73,21 +75,22 @@ class Reports:
             PartyData(role="suspect", identity=Identity(), existing=person) for person in suspects
         ]
         self.serial += 1
-        return record_incident(
-            IncidentData(
-                domain=domain,
-                occurred_at=when - datetime.timedelta(minutes=20),
-                reported_at=when,
-                source=source,
-                source_reference=f"T-{self.serial:05d}",
-                reporting_institution=self.institutions.get(source, self.institutions["112"]),
-                region=Region.objects.get(code=region) if region else None,
-                police_measures=list(measures),
-                parties=parties,
-                **markers,
-            ),
-            actor=None,
-        )
+        with mock.patch("django.utils.timezone.now", return_value=when):
+            return record_incident(
+                IncidentData(
+                    domain=domain,
+                    occurred_at=when - datetime.timedelta(minutes=20),
+                    reported_at=when,
+                    source=source,
+                    source_reference=f"T-{self.serial:05d}",
+                    reporting_institution=self.institutions.get(source, self.institutions["112"]),
+                    region=Region.objects.get(code=region) if region else None,
+                    police_measures=list(measures),
+                    parties=parties,
+                    **markers,
+                ),
+                actor=None,
+            )
 
 
 @pytest.fixture
