@@ -35,7 +35,7 @@ from jss.audit.services import record
 from jss.imports.models import PENDING_LIFETIME, PendingImport
 from jss.imports.reader import Table, read_table
 from jss.imports.validation import IncidentRow, PersonRow, RowProblem, Validation, region_key, validate_rows
-from jss.incidents.models import Incident, Party
+from jss.incidents.models import INCIDENT_FIELDS, Incident, Party
 from jss.incidents.services import IncidentData, IncidentError, PartyData, build_person, record_incident
 from jss.institutions.models import Institution
 from jss.people.matching import Identity, indexes, phone_digits, score
@@ -47,10 +47,6 @@ BULK_THRESHOLD = 200  # new rows; above this the bulk path saves them
 CHUNK = 1000  # rows per round of bulk_create
 QUERY_CHUNK = 500  # values per IN (…) query
 
-# The fields record_incident copies from IncidentData to the incident (the bulk path copies the same).
-INCIDENT_FIELDS = ("domain", "occurred_at", "reported_at", "source", "source_reference", "reporting_institution",
-                   "region", "injury", "weapon", "strangulation", "threat_to_kill", "sexual_violence", "pregnancy",
-                   "alcohol", "children_present", "police_measures", "narrative")  # fmt: skip
 DIRECTED_RELATIONSHIPS = frozenset(
     {Relationship.Kind.PARENT_CHILD, Relationship.Kind.CARER_ELDER, Relationship.Kind.STAFF_RESIDENT}
 )

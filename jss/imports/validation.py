@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from jss.imports.columns import BY_KEY, COLUMNS, EXAMPLE_MARK, HEADERS, NAME_WORDS, header_key
 from jss.imports.reader import Cell, Row, Table
-from jss.incidents.models import Incident
+from jss.incidents.models import MARKER_FIELDS, Incident
 from jss.lib.hangul import normalize_name, split_korean_name
 from jss.lib.koreandates import parse_korean_datetime
 from jss.lib.phone import normalize_korean_phone
@@ -228,8 +228,7 @@ SEXES = {"남": Person.Sex.MALE, "남자": Person.Sex.MALE, "남성": Person.Sex
          "male": Person.Sex.MALE, "여": Person.Sex.FEMALE, "여자": Person.Sex.FEMALE, "여성": Person.Sex.FEMALE,
          "f": Person.Sex.FEMALE, "female": Person.Sex.FEMALE}  # fmt: skip
 
-FLAGS = ("injury", "weapon", "strangulation", "threat_to_kill", "sexual_violence", "pregnancy", "alcohol",
-         "children_present")  # fmt: skip
+FLAGS = MARKER_FIELDS
 
 
 def region_key(text: str) -> str:

@@ -12,6 +12,13 @@ from jss.people.fields import EncryptedTextField
 from jss.people.models import Person, new_code
 from jss.regions.models import Region
 
+# Yes/no facts of an incident: severity markers first, then circumstances.
+SEVERITY_FIELDS = ("injury", "weapon", "strangulation", "threat_to_kill", "sexual_violence", "pregnancy")
+MARKER_FIELDS = (*SEVERITY_FIELDS, "alcohol", "children_present")
+# What recording an incident copies from the report onto the Incident row (intake and both import paths).
+INCIDENT_FIELDS = ("domain", "occurred_at", "reported_at", "source", "source_reference", "reporting_institution",
+                   "region", *MARKER_FIELDS, "police_measures", "narrative")  # fmt: skip
+
 
 def new_incident_code() -> str:
     return new_code("I-")
@@ -102,9 +109,10 @@ class Incident(models.Model):
 
     @property
     def severity_markers(self) -> list[str]:
-        fields = ["injury", "weapon", "strangulation", "threat_to_kill", "sexual_violence", "pregnancy"]
         return [
-            str(getattr(self._meta.get_field(name), "verbose_name", name)) for name in fields if getattr(self, name)
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
+            for name in SEVERITY_FIELDS
+            if getattr(self, name)
         ]
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from jss.accounts.models import User
 from jss.audit.services import record
-from jss.incidents.models import Incident, Party
+from jss.incidents.models import INCIDENT_FIELDS, Incident, Party
 from jss.institutions.models import Institution
 from jss.people.matching import Identity, refresh_indexes
 from jss.people.models import Person
@@ -116,12 +116,7 @@ def record_incident(data: IncidentData, *, actor: User | None) -> Incident:
             _("A report with source reference %(reference)s is already recorded.")
             % {"reference": data.source_reference}
         )
-    values: dict[str, Any] = {
-        name: getattr(data, name)
-        for name in ("domain", "occurred_at", "reported_at", "source", "source_reference", "reporting_institution",
-                     "region", "injury", "weapon", "strangulation", "threat_to_kill", "sexual_violence", "pregnancy",
-                     "alcohol", "children_present", "police_measures", "narrative")
-    }  # fmt: skip
+    values: dict[str, Any] = {name: getattr(data, name) for name in INCIDENT_FIELDS}
     incident = Incident.objects.create(created_by=actor, **values)
     linked: list[int] = []
     created: list[int] = []

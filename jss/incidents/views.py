@@ -16,7 +16,7 @@ from jss.audit.services import record_view
 from jss.incidents import services
 from jss.incidents.access import can_report, get_incident_for_user
 from jss.incidents.forms import Birth, IncidentForm, PartyFormSet, parse_birth
-from jss.incidents.models import Incident
+from jss.incidents.models import MARKER_FIELDS, Incident
 from jss.incidents.queries import incident_detail, incident_list, person_incidents
 from jss.people.access import get_person_for_linking, get_person_for_user, link_token
 from jss.people.matching import Identity, enough_to_search, find_candidates, score
@@ -96,8 +96,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                     source_reference=data["source_reference"],
                     reporting_institution=membership.institution,
                     region=Region.objects.filter(code=data["region"]).first(),
-                    **{name: data[name] for name in ("injury", "weapon", "strangulation", "threat_to_kill",
-                                                     "sexual_violence", "pregnancy", "alcohol", "children_present")},
+                    **{name: data[name] for name in MARKER_FIELDS},
                     police_measures=data["police_measures"],
                     narrative=data["narrative"],
                     parties=party_data,

@@ -10,7 +10,7 @@ from jss.audit.models import AccessEvent
 from jss.imports import services
 from jss.imports.reader import read_table
 from jss.imports.tests.sheets import NOW, csv_text, kst, row, table_rows, xlsx_bytes
-from jss.incidents.models import Incident, Party
+from jss.incidents.models import INCIDENT_FIELDS, Incident, Party
 from jss.incidents.services import IncidentData, PartyData, record_incident
 from jss.people.matching import Identity
 from jss.people.models import Person, Relationship
@@ -184,7 +184,7 @@ def snapshot():
                  person.phone, person.identifier, person.name_index, person.phone_index, person.surname_year_index,
                  person.identifier_index, person.recorded_by_id, person.nationality, person.is_migrant)
             )  # fmt: skip
-        values = [getattr(incident, name) for name in services.INCIDENT_FIELDS]
+        values = [getattr(incident, name) for name in INCIDENT_FIELDS]
         incidents.append((values, incident.created_by_id, parties))
     relationships = sorted(
         (kind, names[first], names[second])
