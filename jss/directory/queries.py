@@ -36,7 +36,12 @@ class Criteria:
 @dataclass
 class EntryResult:
     institution: Institution
-    services: list[Service] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)  # the first SHOWN_SERVICES matching ones, in full
+    matching: int = 0  # how many of its services match
+
+    @property
+    def more(self) -> int:
+        return self.matching - len(self.services)
 
 
 @functools.cache
@@ -104,37 +109,57 @@ def service_prefetches() -> list[Any]:
 
 
 PAGE_SIZE = 20
+SHOWN_SERVICES = 3  # per institution in a result list; the entry page has the rest
 
 
 def search_directory(
     criteria: Criteria, *, now: datetime.datetime, page: int = 1, limit: int = PAGE_SIZE
 ) -> tuple[list[EntryResult], int]:
-    """One page of institutions with at least one matching service, each with its matching services; and
-    the total number of such institutions."""
-    service_ids = matching_services(criteria, now=now).values("pk")
-    institution_ids = (
-        Service.objects.filter(pk__in=service_ids).values_list("institution_id", flat=True).distinct().order_by()
+    """One page of institutions with at least one matching service, each with its first matching services;
+    and the total number of such institutions.
+
+    Only the services a result list shows are loaded in full (with terms, hours and contact): model
+    instances, not SQL, are what a search request spends its time on."""
+    matching = matching_services(criteria, now=now)
+    ranked = list(  # every matching institution's id, in the order of the list (at most a few thousand ints)
+        matching.order_by("institution__name_ko", "institution_id").values_list("institution_id", flat=True)
     )
-    institutions = Institution.objects.filter(pk__in=institution_ids)
-    total = institutions.count()
-    rows: list[Any] = list(
-        institutions.select_related("region__parent")
+    ranked = list(dict.fromkeys(ranked))  # one per institution, order kept
+    total = len(ranked)
+    page_ids = ranked[(page - 1) * limit : page * limit]
+    if not page_ids:
+        return [], total
+    by_id = (
+        Institution.objects.select_related("region__parent")
+        .prefetch_related(Prefetch("phones", queryset=Phone.objects.exclude(kind=Phone.Kind.FAX)))
+        .in_bulk(page_ids)
+    )
+    rows = [by_id[pk] for pk in page_ids]
+    matches: dict[int, list[int]] = {pk: [] for pk in page_ids}
+    for service_id, institution_id, _name in matching.filter(institution_id__in=page_ids).order_by(
+        "name_ko", "pk"
+    ).values_list("pk", "institution_id", "name_ko"):
+        matches[institution_id].append(service_id)
+    shown = [pk for ids in matches.values() for pk in ids[:SHOWN_SERVICES]]
+    services = (
+        Service.objects.filter(pk__in=shown)
+        .defer("search_text")
+        .select_related("referral_contact__user")
         .prefetch_related(
-            Prefetch(
-                "services",
-                queryset=Service.objects.filter(pk__in=service_ids)
-                .defer("search_text")
-                .select_related("service_area", "referral_contact__user")
-                .prefetch_related(*service_prefetches())
-                .order_by("name_ko"),
-                to_attr="matching_services",
-            ),
-            "phones",
-            "locations",
+            Prefetch("targets", queryset=TaxonomyTerm.objects.order_by("position")),
+            Prefetch("types", queryset=TaxonomyTerm.objects.order_by("position")),
+            Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at")),
         )
-        .order_by("name_ko")[(page - 1) * limit : page * limit]
+        .in_bulk()
     )
-    return [EntryResult(institution=i, services=i.matching_services) for i in rows], total
+    return [
+        EntryResult(
+            institution=institution,
+            services=[services[pk] for pk in matches[institution.pk][:SHOWN_SERVICES]],
+            matching=len(matches[institution.pk]),
+        )
+        for institution in rows
+    ], total
 
 
 def is_open(service: Service, now: datetime.datetime) -> bool:

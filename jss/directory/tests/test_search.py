@@ -4,6 +4,7 @@ import zoneinfo
 import pytest
 
 from jss.directory.queries import Criteria, search_directory
+from jss.directory.tests.conftest import service, terms
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 TUESDAY_NOON = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=SEOUL)
@@ -72,7 +73,7 @@ def test_public_search_page_shows_no_staff_contacts(
     assert "064-000-7001" not in page
     member = as_user(social_worker)
     assert "양수진" in member.get("/directory/", {"q": "아동"}).content.decode()
-    with django_assert_num_queries(9):  # filter choices come from the cache after the first request
+    with django_assert_num_queries(8):  # filter choices come from the cache after the first request
         client.get("/directory/")
 
 
@@ -86,3 +87,25 @@ def test_bad_filter_values_are_ignored_with_the_form_errors(client, directory):
     response = client.get("/directory/", {"target": "martians"})
     assert response.status_code == 200
     assert response.context["form"].errors["target"]
+
+
+def test_a_result_shows_its_first_three_matching_services_in_full_and_counts_the_rest(client, directory):
+    for name in ["다 상담", "가 상담", "마 상담", "나 상담"]:
+        service(directory["child"], name)
+    service(directory["child"], "라 교육", types=terms("service_type", ["education"]))
+
+    results, total = search_directory(Criteria(query="상담"), now=TUESDAY_NOON)
+    child = next(result for result in results if result.institution == directory["child"])
+    assert [s.name_ko for s in child.services] == ["가 상담", "나 상담", "다 상담"]  # by name, the lesson left out
+    assert (child.matching, child.more) == (5, 2)  # 4 new ones and 아동학대 피해아동 상담
+    assert [t.code for t in child.services[0].types.all()] == ["counselling"]
+
+    page = client.get("/directory/", {"q": "상담"}, headers={"HX-Request": "true"}).content.decode()
+    assert "조건에 맞는 서비스 2개 더 보기" in page
+
+
+def test_results_are_paged_by_institution_name(directory):
+    first, total = search_directory(Criteria(), now=TUESDAY_NOON, limit=2)
+    second, _ = search_directory(Criteria(), now=TUESDAY_NOON, page=2, limit=2)
+    assert total == 4
+    assert [r.institution.name_ko for r in first + second] == sorted(i.name_ko for i in directory.values())
