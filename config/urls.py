@@ -12,6 +12,7 @@ urlpatterns = [
     path("directory/", include("jss.directory.urls")),
     path("incidents/", include("jss.incidents.urls")),
     path("repeats/", include("jss.repeats.urls")),
+    path("people/", include("jss.people.urls")),
     path("imports/", include("jss.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

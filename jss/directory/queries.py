@@ -136,9 +136,11 @@ def search_directory(
     )
     rows = [by_id[pk] for pk in page_ids]
     matches: dict[int, list[int]] = {pk: [] for pk in page_ids}
-    for service_id, institution_id, _name in matching.filter(institution_id__in=page_ids).order_by(
-        "name_ko", "pk"
-    ).values_list("pk", "institution_id", "name_ko"):
+    for service_id, institution_id, _name in (
+        matching.filter(institution_id__in=page_ids)
+        .order_by("name_ko", "pk")
+        .values_list("pk", "institution_id", "name_ko")
+    ):
         matches[institution_id].append(service_id)
     shown = [pk for ids in matches.values() for pk in ids[:SHOWN_SERVICES]]
     services = (

@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 
 from jss.lib.hangul import canonical_surname, decompose, normalize_name, split_korean_name
 
+logger = logging.getLogger(__name__)
 Decision = Literal["link", "review"]
 
 # --- features -------------------------------------------------------------------------------------
@@ -433,6 +434,10 @@ class Pair:
     evidence: tuple[Evidence, ...]
 
 
+class UntrainedModelError(ValueError):
+    """The records could not train the model and no earlier model was given."""
+
+
 @dataclass
 class LinkageResult:
     """Scored pairs and clusters, in DuckDB tables on `connection`:
@@ -442,6 +447,7 @@ class LinkageResult:
     - `linkage_clusters`: (record_id, cluster_id) of every record; a cluster is one person.
     """
 
+    trained: bool  # False when the m probabilities came from the fallback model
     connection: duckdb.DuckDBPyConnection
     thresholds: Thresholds
     comparisons: tuple[Comparison, ...]
@@ -489,13 +495,20 @@ def link_records(
     memory_limit: str = "2GB",
     threads: int | None = None,
     log_level: int = logging.WARNING,
+    fallback_model: Mapping[str, Any] | None = None,
 ) -> LinkageResult:
     """Deduplicate the records: train the model on them, score the blocked pairs, decide, cluster.
 
     Deterministic for the same records and seed. `memory_limit` caps DuckDB (it spills to disk beyond);
     `log_level` is for Splink's own logger ("splink"), which warns e.g. of levels no pair reached.
+
+    Training needs duplicates in the data: once earlier runs have merged them, a training rule may find no
+    agreeing pairs. Then the match probabilities (m) of `fallback_model` (the `model` of an earlier, fully
+    trained result with the same comparisons) are used, with the u probabilities estimated afresh; without
+    one, `UntrainedModelError` is raised.
     """
     from splink import DuckDBAPI, Linker  # heavy import, only for the nightly run
+    from splink.internals.exceptions import EMTrainingException
 
     timings: dict[str, float] = {}
     started = step = time.perf_counter()
@@ -527,10 +540,30 @@ def link_records(
         list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    trained_fully = True
     for rule in TRAINING_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=em_max_pairs
+            )
+        except EMTrainingException:
+            logger.info("linkage: training rule %s found no pairs", rule)
+            trained_fully = False
+            break
+    if not trained_fully:
+        names = [c["output_column_name"] for c in (fallback_model or {}).get("comparisons", [])]
+        if names != [c.name for c in comparisons]:
+            connection.close()
+            raise UntrainedModelError(
+                "too few duplicate pairs left to train the model, and no earlier model with the same comparisons"
+            )
+        db_api = DuckDBAPI(connection)
+        linker = Linker(db_api.register("features", table_name="features_fallback"), dict(fallback_model or {}),
+                        log_level=log_level)  # fmt: skip
+        linker.training.estimate_probability_two_random_records_match(
+            list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
         )
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     timings["train"] = time.perf_counter() - step
 
     step = time.perf_counter()
@@ -547,6 +580,7 @@ def link_records(
     timings["cluster"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started
     return LinkageResult(
+        trained=trained_fully,
         connection=connection,
         thresholds=thresholds,
         comparisons=comparisons,

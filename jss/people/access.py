@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from jss.accounts.access import Role, membership_of
-from jss.people.models import Person
+from jss.people.models import Person, PersonLink
 
 CASEWORK_ROLES = {Role.PRACTITIONER, Role.COORDINATOR}
 
@@ -60,3 +60,24 @@ def get_person_for_linking(user: object, token: str) -> Person | None:
     if not isinstance(person_id, int):
         return None
     return Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+
+
+def can_review_links(user: object) -> bool:
+    membership = membership_of(user)
+    return membership is not None and membership.role in CASEWORK_ROLES and membership.casework
+
+
+def visible_links(user: object) -> QuerySet[PersonLink]:
+    """Links this user may review or undo: both records must be theirs to see (a merged one through the
+    person it was merged into, which now holds its reports). Heads, auditors and others see none."""
+    visible = visible_persons(user).values("pk")
+    return PersonLink.objects.filter(person__in=visible).filter(
+        Q(other__in=visible) | Q(status=PersonLink.Status.MERGED)
+    )
+
+
+def get_link_for_user(user: object, link_id: int) -> PersonLink:
+    try:
+        return visible_links(user).select_related("person__region", "other__region").get(pk=link_id)
+    except PersonLink.DoesNotExist as missing:
+        raise Http404 from missing

@@ -160,3 +160,84 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.kind} {self.other}"
+
+
+class LinkageRun(models.Model):
+    """One batch run of record linkage over all persons (`link_persons`, nightly): what it found and did."""
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    records = models.PositiveIntegerField(_("persons compared"), default=0)
+    merged = models.PositiveIntegerField(_("merged automatically"), default=0)
+    queued = models.PositiveIntegerField(_("sent for review"), default=0)
+    kept_apart = models.PositiveIntegerField(_("kept apart"), default=0)
+    seconds = models.FloatField(_("seconds"), default=0)
+    note = models.CharField(_("note"), max_length=40, blank=True)  # one of the codes below, or empty
+    # The trained Splink model (weights only, no personal data): the fallback of a later run that finds too
+    # few duplicates left to train on.
+    model = models.JSONField(null=True, blank=True, editable=False)
+
+    NOTHING_TO_COMPARE = "nothing_to_compare"
+    TOO_FEW_TO_MERGE = "too_few_to_merge"
+    UNTRAINED = "untrained"
+
+    class Meta:
+        verbose_name = _("linkage run")
+        verbose_name_plural = _("linkage runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PersonLink(models.Model):
+    """Whether two person records are one person, and what was done about it.
+
+    `person` is the record kept (the older one) and `other` the one merged into it. A merge moves the
+    other's parties and relationships to the person and remembers which (`moved_parties`,
+    `moved_relationships`), so an unmerge puts back exactly those; the other record itself is never
+    changed but for `merged_into`. A decision (merged, different, merge undone) is remembered: the nightly
+    run never proposes or merges that pair again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        MERGED = "merged", _("Same person: merged")
+        DISTINCT = "distinct", _("Different persons")
+        UNMERGED = "unmerged", _("Merge undone")
+
+    class Origin(models.TextChoices):
+        AUTOMATIC = "automatic", _("Linkage run, above the automatic threshold")
+        REVIEW = "review", _("Linkage run, for review")
+        MANUAL = "manual", _("Proposed by a person")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="links_kept")
+    other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="links_merged")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    run = models.ForeignKey(LinkageRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="links")
+    match_probability = models.FloatField(_("match probability"), null=True, blank=True)
+    match_weight = models.FloatField(_("match weight"), null=True, blank=True)
+    review_reason = models.CharField(_("why it needs a person"), max_length=40, blank=True)
+    # [{"comparison": "birth", "level": "day_month_swapped", "weight": 4.2}, …]: levels only, never values.
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    moved_parties = models.JSONField(default=list, blank=True, editable=False)
+    moved_relationships = models.JSONField(default=list, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person link")
+        verbose_name_plural = _("person links")
+        constraints = [
+            models.CheckConstraint(condition=Q(person__lt=F("other")), name="person_link_ordered_pair"),
+            models.UniqueConstraint(fields=["person", "other"], name="person_link_unique"),
+        ]
+        indexes = [models.Index(fields=["status", "-match_probability"], name="people_link_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} ~ {self.other}"
