@@ -20,6 +20,7 @@ from jss.incidents.models import MARKER_FIELDS, Incident
 from jss.incidents.queries import incident_detail, incident_list, person_incidents
 from jss.people.access import get_person_for_linking, get_person_for_user, link_token
 from jss.people.matching import Identity, enough_to_search, find_candidates, score
+from jss.people.models import PersonLink
 from jss.regions.models import Region
 
 LINK_THRESHOLD = 0.55
@@ -124,8 +125,11 @@ def incident_view(request: HttpRequest, incident_id: int) -> HttpResponse:
 def person_view(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     record_view(request.user, "person.view", person, purpose="person page")
+    merges = PersonLink.objects.filter(person=person, status=PersonLink.Status.MERGED).select_related("other")
     return render(
-        request, "incidents/person.html", {"person": person, "incidents": person_incidents(request.user, person)}
+        request,
+        "incidents/person.html",
+        {"person": person, "incidents": person_incidents(request.user, person), "merges": merges},
     )
 
 

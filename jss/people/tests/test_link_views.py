@@ -106,3 +106,12 @@ def test_undoing_a_merge(as_user, client, link, officer, social_worker):
     assert link.status == PersonLink.Status.UNMERGED
     assert link.other.parties.count() == 1
     assert "합치기를 취소했습니다" in response.content.decode()
+
+
+def test_the_kept_persons_page_lists_the_records_merged_into_it(as_user, link, officer):
+    client = as_user(officer)
+    client.post(f"/people/duplicates/{link.pk}/decide/", {"decision": "merge"})
+    page = client.get(f"/incidents/persons/{link.person_id}/").content.decode()
+    assert "이 기록에 합쳐진 기록" in page
+    assert f"/people/duplicates/{link.pk}/" in page
+    assert client.get(f"/incidents/persons/{link.other_id}/").status_code == 404  # a merged record has no page
