@@ -227,11 +227,11 @@ MARKERS: dict[str, dict[str, float]] = {
     Domain.SEXUAL_VIOLENCE: {"injury": 0.10},
 }  # fmt: skip
 # Escalating pairs: added to the base rate at the last report (in proportion before it).
-ESCALATION_MARKERS = {"injury": 0.45, "strangulation": 0.2, "threat_to_kill": 0.2, "weapon": 0.08}
+ESCALATION_MARKERS = {"injury": 0.45, "strangulation": 0.15, "threat_to_kill": 0.15, "weapon": 0.06}
 # Booked as a criminal case, before severity and repeats add to it (estimates; DV lands near the 17% of
 # 2018: 3,912 reports → 667 booked, facts.md).
 BOOKED: dict[str, float] = {
-    Domain.DOMESTIC_VIOLENCE: 0.10, Domain.DATING_VIOLENCE: 0.18, Domain.STALKING: 0.30, Domain.SEXUAL_VIOLENCE: 0.70,
+    Domain.DOMESTIC_VIOLENCE: 0.08, Domain.DATING_VIOLENCE: 0.18, Domain.STALKING: 0.30, Domain.SEXUAL_VIOLENCE: 0.70,
     Domain.CHILD_ABUSE: 0.20, Domain.ELDER_ABUSE: 0.15, Domain.DISABILITY_ABUSE: 0.25, Domain.SCHOOL_VIOLENCE: 0.08,
 }  # fmt: skip
 CRITICAL = frozenset({"weapon", "strangulation", "threat_to_kill", "sexual_violence", "pregnancy"})
