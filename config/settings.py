@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "jss.incidents",
     "jss.repeats",
     "jss.imports",
+    "jss.risk",
     "jss.demo",
 ]
 
@@ -172,6 +173,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Sign-in throttling: after this many failed attempts for one username within the window, wait.
 SIGN_IN_MAX_FAILURES = env_int("JSS_SIGN_IN_MAX_FAILURES", default=5)
 SIGN_IN_WINDOW_MINUTES = env_int("JSS_SIGN_IN_WINDOW_MINUTES", default=15)
+
+# Risk identification: the council's own (licensed) instrument packs, outside the repository, besides
+# data/risk-packs (docs/risk-packs.md).
+JSS_RISK_PACK_DIRS = env_list("JSS_RISK_PACK_DIRS")
 
 # Transport security: on by default outside debug mode; turn off only behind a proxy that does it.
 SECURE_SSL_REDIRECT = env_bool("JSS_SECURE_SSL_REDIRECT", default=not DEBUG)

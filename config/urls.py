@@ -13,6 +13,7 @@ urlpatterns = [
     path("incidents/", include("jss.incidents.urls")),
     path("repeats/", include("jss.repeats.urls")),
     path("people/", include("jss.people.urls")),
+    path("risk/", include("jss.risk.urls")),
     path("imports/", include("jss.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -22,6 +22,8 @@ from jss.people.access import get_person_for_linking, get_person_for_user, link_
 from jss.people.matching import Identity, enough_to_search, find_candidates, score
 from jss.people.models import PersonLink
 from jss.regions.models import Region
+from jss.risk.queries import band_view, pack_for
+from jss.risk.queries import history as risk_history
 
 LINK_THRESHOLD = 0.55
 
@@ -126,10 +128,19 @@ def person_view(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     record_view(request.user, "person.view", person, purpose="person page")
     merges = PersonLink.objects.filter(person=person, status=PersonLink.Status.MERGED).select_related("other")
+    assessments = risk_history(request.user, person)
+    latest = assessments[-1] if assessments else None
     return render(
         request,
         "incidents/person.html",
-        {"person": person, "incidents": person_incidents(request.user, person), "merges": merges},
+        {
+            "person": person,
+            "incidents": person_incidents(request.user, person),
+            "merges": merges,
+            "latest": latest,
+            "latest_band": band_view(pack_for(latest), latest.final_band) if latest else None,
+            "assessment_count": len(assessments),
+        },
     )
 
 

@@ -163,9 +163,9 @@ def unmerge(link: PersonLink, *, actor: Any, note: str) -> PersonLink:
     other.merged_into = None
     other.save(update_fields=["merged_into"])
     link.status = PersonLink.Status.UNMERGED
-    link.decided_by = actor
-    link.decided_at = timezone.now()
-    link.note = note
+    link.undone_by = actor
+    link.undone_at = timezone.now()
+    link.undo_note = note
     link.save()
     record(actor, "people.unmerge", link, {"kept": link.person_id, "restored": other.pk, "parties": moved_back})
     _reevaluate([*holders, other.pk], actor)
@@ -271,6 +271,19 @@ def apply_linkage(result: LinkageResult, run: LinkageRun, *, automatic: bool = T
             run.merged += 1
         elif key not in existing:
             reason = pair.review_reason or ("too_few_records" if pair.decision == "link" else "")
+            kept, other = Person.objects.get(pk=key[0]), Person.objects.get(pk=key[1])
+            if opposite_roles_incident(kept, other) is not None:  # nobody could merge them: not for review
+                with transaction.atomic():
+                    link = PersonLink.objects.create(
+                        person_id=key[0], other_id=key[1], origin=PersonLink.Origin.REVIEW, **fields,
+                        status=PersonLink.Status.DISTINCT, review_reason="victim_and_suspect",
+                        decided_at=timezone.now(),
+                    )  # fmt: skip
+                    record(None, "people.keep_apart", link, {"person": key[0], "other": key[1], "automatic": True})
+                existing.add(key)
+                decided.add(key)
+                run.kept_apart += 1
+                continue
             with transaction.atomic():
                 link = PersonLink.objects.create(
                     person_id=key[0], other_id=key[1], origin=PersonLink.Origin.REVIEW, review_reason=reason, **fields

@@ -109,7 +109,7 @@ class Person(models.Model):
     @property
     def masked_name(self) -> str:
         """김*준: enough to recognise, not enough to identify."""
-        name = self.full_name
+        name = self.full_name.replace(" ", "")
         if len(name) <= 1:
             return name
         if len(name) == 2:
@@ -228,6 +228,12 @@ class PersonLink(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
+    # An unmerge keeps the merge's decision above and records its own here.
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("merge undone at"), null=True, blank=True)
+    undo_note = EncryptedTextField(_("why the merge was undone"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -56,6 +56,8 @@ def test_an_unmerge_puts_back_exactly_what_the_merge_moved(split_person, officer
     link.refresh_from_db()
     second.refresh_from_db()
     assert link.status == PersonLink.Status.UNMERGED
+    assert (link.undone_by, link.undo_note) == (officer, "다른 사람이었음")
+    assert link.decided_by == officer  # the merge's own decision is kept
     assert second.merged_into is None
     assert set(Party.objects.filter(person=second).values_list("pk", flat=True)) == moved
     assert Party.objects.filter(person=first, role="victim").count() == 2
@@ -125,6 +127,8 @@ def test_the_batch_run_merges_queues_and_respects_decisions(split_person, report
     fourth = reports.person("김", "민준", "1990-01-01")
     fifth = reports.person("김", "민준", "1990-01-01")
     linking.keep_apart(pending(fourth, fifth), actor=officer)
+    lone_victim, lone_suspect = reports.person("문", "지아", "1995-05-05"), reports.person("강", "도윤", "1993-03-03")
+    reports.report(ago(10), victim=lone_victim, suspect=lone_suspect)
 
     run = apply(
         [
@@ -133,10 +137,12 @@ def test_the_batch_run_merges_queues_and_respects_decisions(split_person, report
             pair(first, suspect, "link", 0.99),  # victim and suspect of the same reports
             pair(fourth, fifth, "link", 0.99),  # decided by a person before
             pair(third, fourth, "review", 0.7, "names_differ"),
+            pair(lone_victim, lone_suspect, "review", 0.6),  # nobody could merge them: kept apart, not queued
         ]
     )
 
-    assert (run.merged, run.queued, run.kept_apart) == (2, 1, 1)
+    assert (run.merged, run.queued, run.kept_apart) == (2, 1, 2)
+    assert PersonLink.objects.get(person=lone_victim).review_reason == "victim_and_suspect"
     assert set(Person.objects.filter(merged_into=first).values_list("pk", flat=True)) == {second.pk, third.pk}
     kept_apart = PersonLink.objects.get(person=first, other=suspect)
     assert (kept_apart.status, kept_apart.review_reason) == ("distinct", "victim_and_suspect")
@@ -147,7 +153,7 @@ def test_the_batch_run_merges_queues_and_respects_decisions(split_person, report
 
     again = apply([pair(third, fourth, "review", 0.7, "names_differ"), pair(first, suspect, "link", 0.99)])
     assert (again.merged, again.queued, again.kept_apart) == (0, 0, 0)  # nothing proposed twice
-    assert PersonLink.objects.count() == 5
+    assert PersonLink.objects.count() == 6
 
 
 def test_with_too_few_persons_the_run_only_queues(split_person):

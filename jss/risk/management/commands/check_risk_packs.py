@@ -13,6 +13,7 @@ from jss.risk.packs import pack_dirs, validate_all
 
 class Command(BaseCommand):
     help = __doc__
+    requires_system_checks: list[str] = []  # it is the check: a bad pack must be reported, not stop the command
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("paths", nargs="*", type=Path, help="pack files or folders (default: every pack folder)")
