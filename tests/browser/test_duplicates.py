@@ -129,7 +129,7 @@ def test_officer_compares_merges_and_unmerges_a_person_written_twice(
     expect(queue.locator("thead th")).to_have_text(["기록", "이름", "일치 확률", "날짜"])
     expect(queue.locator("tbody tr")).to_have_count(1)
     assert table_rows(queue) == [
-        [f"{first.code} · {second.code}", "고*비 · 고**비", "0.930", f"{timezone.localdate():%Y-%m-%d}"]
+        [f"{first.code} · {second.code}", "고*비 · 고*비", "0.930", f"{timezone.localdate():%Y-%m-%d}"]
     ]
     main = page.locator("main")
     for name in ("은비", "은 비", "양민철", "1988-04-12"):
@@ -255,7 +255,9 @@ def test_officer_compares_merges_and_unmerges_a_person_written_twice(
         expect(sides.locator(f"tbody tr:last-child td:nth-child({column}) li")).to_have_text(lines)
     screenshot(page, "duplicates-unmerged")
     link.refresh_from_db()
-    assert (link.status, link.decided_by, link.note) == (PersonLink.Status.UNMERGED, officer, UNMERGE_REASON)
+    assert (link.status, link.undone_by, link.undo_note) == (PersonLink.Status.UNMERGED, officer, UNMERGE_REASON)
+    assert link.note != UNMERGE_REASON, "the merge's own note is kept"
+    expect(page.get_by_test_id("undone")).to_contain_text(UNMERGE_REASON)
     assert Person.objects.get(pk=second.pk).merged_into_id is None
     assert (report_lines(first), report_lines(second)) == (first_reports, second_reports)
     assert not suspect.merged_into_id
