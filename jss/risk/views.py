@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -82,7 +83,8 @@ def _render_form(
             "missing": missing,
             "error": error,
             "band_form": BandForm(pack=pack),
-            "choices": [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Unknown"))],
+            # "Unknown" alone is a person's sex (미상); an answer is 모름, as the form's instructions say.
+            "choices": [("yes", _("Yes")), ("no", _("No")), ("unknown", pgettext("risk answer", "Unknown"))],
         },
         status=status,
     )

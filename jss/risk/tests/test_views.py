@@ -77,6 +77,20 @@ def test_the_one_screen_form_saves_each_answer_and_completes(
     assert as_user(social_worker).get(f"/risk/{assessment.pk}/").status_code == 404  # not their person
 
 
+def test_the_unknown_answer_reads_moreum_not_the_unknown_sex(as_user, test_pack, victim, officer):
+    """The form's instructions and the result say '모름' (don't know); "Unknown" alone is a person's sex (미상)."""
+    person, _incident = victim
+    assessment = services.start(person, test_pack, actor=officer)
+    officer_client = as_user(officer)
+    form = officer_client.get(f"/risk/{assessment.pk}/").content.decode()
+    assert form.count("<span>모름</span>") == 5
+    assert "미상" not in form
+    officer_client.post(f"/risk/{assessment.pk}/complete/", ALL_NO | {"item-afraid": "unknown"})
+    result = officer_client.get(f"/risk/{assessment.pk}/").content.decode()
+    assert "<td>모름</td>" in result
+    assert "미상" not in result
+
+
 @pytest.mark.access_route("risk:band")
 def test_setting_a_different_band_on_the_result_page(as_user, client, test_pack, victim, officer):
     person, _incident = victim
