@@ -1295,6 +1295,7 @@ class GenerationResult:
     plan: Plan | None = None  # None when the incidents were already present
     evaluation: Evaluation | None = None
     truth_path: Path | None = None
+    assessments: int = 0  # demo risk assessments made (jss.demo.assessments)
 
 
 def write_truth(truth: dict[str, int], path: Path) -> None:
@@ -1325,8 +1326,13 @@ def generate_incidents(
         return GenerationResult(saved=saved)
     if truth_path is not None:
         write_truth(saved.truth, truth_path)
+    from jss.demo.assessments import generate_assessments  # the risk app's packs: read only when needed
+
+    assessed = generate_assessments(seed=seed, now=now)
     evaluation = evaluate_all(now=now or timezone.now(), actor=actor)
-    return GenerationResult(saved=saved, plan=plan, evaluation=evaluation, truth_path=truth_path)
+    return GenerationResult(
+        saved=saved, plan=plan, evaluation=evaluation, truth_path=truth_path, assessments=assessed.created
+    )
 
 
 def open_flags_by_rule(*, now: datetime.datetime | None = None) -> dict[str, int]:

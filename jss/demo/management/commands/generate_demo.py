@@ -101,6 +101,10 @@ class Command(BaseCommand):
             + ", ".join(f"{rule} {count}" for rule, count in flags.items())
             + ")"
         )
+        if generated.assessments:
+            self.stdout.write(
+                f"  risk assessments: {generated.assessments:,} by the demo caseworkers (jss/demo/assessments.py)"
+            )
         if generated.truth_path is not None:
             self.stdout.write(f"  linkage truth: {generated.truth_path} (manage.py demo_linkage_quality scores it)")
 
