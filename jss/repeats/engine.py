@@ -2,8 +2,11 @@
 
 Inputs (and nothing else): incidents (report time, kind of violence, source, region, police measures,
 severity markers), their victims and suspects, which persons share a Household record or were merged into
-another, and the referrals recorded on the triage list. Disability, mental-health, migrant status,
-nationality or any other attribute of a person is never read: no rule can depend on it.
+another, the referrals recorded on the triage list, and completed risk assessments (completion time,
+instrument id and version, computed band, the professional's band, the critical items answered yes, the
+report and the assessing institution's region; never the other answers or the reason for a different
+band). Disability, mental-health, migrant status, nationality or any other attribute of a person is never
+read: no rule can depend on it.
 
 How a rule fires. Each relevant incident of a subject is a moment at which the rule is checked, over the
 window that ends at that report (windows include both ends: 365 days means a report 365 days earlier
@@ -12,10 +15,15 @@ report that fires it again renews it. So a household leaves grade A three months
 that still met grade A (the police's "removed after 3 months without a report"). Only firings still
 standing at `now` become open flags; incidents reported after `now` are ignored.
 
+Risk identification. For each person and instrument only the latest completed assessment counts: it fires
+when it was completed within the rule's window and its band (the professional's, when set) is the
+instrument's top band, or a critical item was answered yes. It stands for `expires_after_days` after
+its completion; a later assessment in a lower band, or a lower band set by a professional, makes it stop.
+
 Subjects. A household is a set of people linked by being victim and suspect of the same domestic-violence
 incident, or by sharing a Household record; its key is the lowest person id in it. A pair is an
-(ordered) victim and suspect of one incident. A person is a referred person (repeat after referral) or
-the victim of a critical incident with no suspect recorded.
+(ordered) victim and suspect of one incident. A person is a referred person (repeat after referral), the
+victim of a critical incident with no suspect recorded, or an assessed person (risk identification).
 
 Two entry points: `evaluate_all` (the nightly batch, `manage.py evaluate_repeat_rules`) loads everything
 with a few `values_list` queries and works in memory; `evaluate_for_persons` (right after an incident is
@@ -25,12 +33,13 @@ recorded) loads only the households, pairs and persons those people belong to an
 from __future__ import annotations
 
 import datetime
+import logging
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import (
@@ -54,6 +63,10 @@ from jss.regions.models import PoliceStation
 from jss.repeats.models import Flag, Proposal
 from jss.repeats.rules import KINDS, MARKERS, Rule, RuleSet, load_rules
 from jss.repeats.services import Evaluation, Firing, Subject, expire_flags, save_firings
+from jss.risk.models import Assessment
+from jss.risk.packs import PackError, get_pack
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["Evaluation", "compute", "evaluate_all", "evaluate_for_persons", "expire_flags"]
 
@@ -64,6 +77,7 @@ MARKER_BITS = {name: 1 << number for number, name in enumerate(MARKERS)}
 CHUNK = 5000  # ids per IN (…) in the incremental path
 LARGE = 20_000  # more persons than this: the batch path is faster
 PART_SIZE = 500  # flags written per transaction by the batch
+RISK_KIND = "risk_identification"
 
 
 @dataclass
@@ -82,12 +96,42 @@ class Incidents:
     order: list[int] = field(default_factory=list)  # positions by report time (then id)
 
 
+class AssessmentRow(NamedTuple):
+    """What the engine reads of a completed assessment (and nothing else of it)."""
+
+    id: int
+    person: int  # canonical
+    pack_id: str
+    pack_version: int
+    completed_at: datetime.datetime
+    band: str  # as computed
+    override_band: str  # the professional's, or ""
+    critical_items: tuple[str, ...]  # critical items answered yes
+    incident_id: int | None
+    incident_region: int | None
+    institution_region: int | None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """What the top-band check and the explanation need of a pack (one version of one instrument)."""
+
+    title: tuple[str, str]  # Korean, English
+    top_band: str
+    bands: Mapping[str, tuple[str, str]]  # code → label
+    items: Mapping[str, tuple[str, str]]  # critical item id → text
+
+
 @dataclass
 class Dataset:
     incidents: Incidents
     households: dict[int, int]  # canonical person → Household id (persons with a Household record)
     referrals: dict[int, int]  # canonical person → time of the last proposal to the council
     stations: dict[int, int]  # region id → police station id
+    # Completed assessments within the longest risk-identification window, by completion time.
+    assessments: list[AssessmentRow] = field(default_factory=list)
+    instruments: dict[tuple[str, int], Instrument | None] = field(default_factory=dict)  # None: not installed
+    packs_unreadable: bool = False  # a pack file is refused: risk identification cannot be evaluated now
 
 
 # --- loading ------------------------------------------------------------------------------------------
@@ -215,7 +259,68 @@ def _referrals(rows: Iterable[tuple[int | None, datetime.datetime]], merged: dic
     return last
 
 
-def load_everything(*, now: datetime.datetime) -> Dataset:
+def _risk_rules(rules: RuleSet) -> list[Rule]:
+    return [rule for rule in rules.rules if rule.kind == RISK_KIND]
+
+
+def _completed_assessments(rules: RuleSet, *, now: datetime.datetime) -> QuerySet[Assessment] | None:
+    """The completed assessments the risk-identification rules can see (None: there is no such rule)."""
+    risk_rules = _risk_rules(rules)
+    if not risk_rules:
+        return None
+    days = max(rule.parameters["window_days"] for rule in risk_rules)
+    return Assessment.objects.filter(
+        status=Assessment.Status.COMPLETE, completed_at__lte=now, completed_at__gte=now - datetime.timedelta(days=days)
+    )
+
+
+ASSESSMENT_FIELDS = ("id", "person_id", "pack_id", "pack_version", "completed_at", "band", "override_band",
+                     "critical_items", "incident_id", "incident__region_id", "institution__region_id")  # fmt: skip
+
+
+def _load_assessments(querysets: Iterable[QuerySet[Assessment]], merged: dict[int, int]) -> list[AssessmentRow]:
+    """Band, professional's band and critical items of completed assessments, by completion time."""
+    rows = []
+    for assessments in querysets:
+        for values in assessments.values_list(*ASSESSMENT_FIELDS).order_by("completed_at", "id"):
+            row = AssessmentRow(*values)
+            rows.append(
+                row._replace(person=merged.get(row.person, row.person), critical_items=tuple(row.critical_items or ()))
+            )
+    rows.sort(key=lambda row: (row.completed_at, row.id))
+    return rows
+
+
+def _instruments(rows: list[AssessmentRow]) -> tuple[dict[tuple[str, int], Instrument | None], bool]:
+    """The instruments of these assessments, and whether the packs could not be read at all."""
+    instruments: dict[tuple[str, int], Instrument | None] = {}
+    try:
+        for pack_id, version in sorted({(row.pack_id, row.pack_version) for row in rows}):
+            pack = get_pack(pack_id, version)
+            instruments[(pack_id, version)] = (
+                None
+                if pack is None
+                else Instrument(
+                    title=(pack.title.ko, pack.title.en),
+                    top_band=pack.top_band.code,
+                    bands={band.code: (band.label.ko, band.label.en) for band in pack.bands},
+                    items={item.id: (item.text.ko, item.text.en) for item in pack.critical_items},
+                )
+            )
+    except PackError:
+        logger.warning("A risk pack file is refused: risk-identification rules were not evaluated (flags kept).")
+        return {}, True
+    return instruments, False
+
+
+def _with_assessments(dataset: Dataset, rows: list[AssessmentRow]) -> Dataset:
+    dataset.assessments = rows
+    if rows:
+        dataset.instruments, dataset.packs_unreadable = _instruments(rows)
+    return dataset
+
+
+def load_everything(*, now: datetime.datetime, rules: RuleSet) -> Dataset:
     merged = _merges(None)
     incidents = _load_incidents([Incident.objects.filter(reported_at__lte=now)], [Party.objects.all()], merged)
     households = {
@@ -225,7 +330,9 @@ def load_everything(*, now: datetime.datetime) -> Dataset:
     referrals = _referrals(
         Proposal.objects.filter(created_at__lte=now).values_list("flag__persons", "created_at"), merged
     )
-    return Dataset(incidents, households, referrals, _stations())
+    completed = _completed_assessments(rules, now=now)
+    assessments = _load_assessments([completed] if completed is not None else [], merged)
+    return _with_assessments(Dataset(incidents, households, referrals, _stations()), assessments)
 
 
 def _closure(person_ids: set[int]) -> set[int]:
@@ -259,8 +366,9 @@ def _closure(person_ids: set[int]) -> set[int]:
     return closure
 
 
-def load_for_persons(person_ids: set[int], *, now: datetime.datetime) -> tuple[Dataset, set[int]]:
-    """Everything needed to evaluate the subjects of `person_ids`, and the scope (canonical persons)."""
+def load_for_persons(person_ids: set[int], *, now: datetime.datetime, rules: RuleSet) -> tuple[Dataset, set[int]]:
+    """Everything needed to evaluate the subjects of `person_ids`, and the scope (their canonical persons and
+    the persons merged into those)."""
     closure = _closure(person_ids)
     incident_ids: set[int] = set()
     for chunk in _chunks(closure):
@@ -291,8 +399,15 @@ def load_for_persons(person_ids: set[int], *, now: datetime.datetime) -> tuple[D
                 "flag__persons", "created_at"
             )
         )
-    scope = {merged.get(person, person) for person in closure}
-    return Dataset(incidents, households, _referrals(referral_rows, merged), _stations()), scope
+    completed = _completed_assessments(rules, now=now)
+    assessments = _load_assessments(
+        [] if completed is None else [completed.filter(person_id__in=chunk) for chunk in _chunks(closure)], merged
+    )
+    # The canonical persons, and those merged into them: an open flag about a merged person is then
+    # re-evaluated too (updated to the person kept, or closed), as the batch does.
+    scope = {merged.get(person, person) for person in closure} | closure
+    dataset = Dataset(incidents, households, _referrals(referral_rows, merged), _stations())
+    return _with_assessments(dataset, assessments), scope
 
 
 # --- components (households) --------------------------------------------------------------------------
@@ -499,6 +614,29 @@ def explain(rule: Rule, outcome: Outcome, rules: RuleSet, data: Incidents, langu
     return " / ".join(sentences)
 
 
+def explain_assessment(
+    rule: Rule, row: AssessmentRow, instrument: Instrument | None, rules: RuleSet, language: str
+) -> str:
+    """One assessment: its date, instrument, band (the professional's, said so) and critical items."""
+    which = 0 if language == "ko" else 1
+    final = row.override_band or row.band
+    names = [
+        (rules.critical_items.get(item) or (instrument.items.get(item) if instrument else None) or (item, item))[which]
+        for item in row.critical_items
+    ]
+    values = {
+        "date": row.completed_at.astimezone(timezone.get_default_timezone()).date().isoformat(),
+        "instrument": instrument.title[which] if instrument else f"{row.pack_id} v{row.pack_version}",
+        "band": instrument.bands.get(final, (final, final))[which] if instrument else final,
+        "items": ", ".join(names),
+    }
+    if row.override_band and row.override_band != row.band:
+        values["band"] = rule.templates["override"][which].format(**values)
+    if names:
+        values["band"] = rule.templates["critical"][which].format(**values)
+    return rule.templates["assessment"][which].format(**values)
+
+
 # --- computing the firings ----------------------------------------------------------------------------
 
 
@@ -534,8 +672,100 @@ def _outcomes(rules: list[Rule], evaluate: Any) -> dict[str, tuple[Rule, Outcome
     return {rule_id: value for rule_id, value in found.items() if value[0].parameters.get("unless_rule") not in found}
 
 
+def _assessment_fires(rule: Rule, row: AssessmentRow, instrument: Instrument | None, now: datetime.datetime) -> bool:
+    """Completed within the window, still standing, and in the top band or with a critical item. The top
+    band is the instrument's: an assessment whose pack version is not installed fires on critical items only."""
+    if row.completed_at < now - datetime.timedelta(days=rule.parameters["window_days"]):
+        return False
+    if row.completed_at + datetime.timedelta(days=rule.expires_after_days) <= now:
+        return False
+    top = instrument is not None and (row.override_band or row.band) == instrument.top_band
+    return top or (bool(rule.parameters["critical_items"]) and bool(row.critical_items))
+
+
+def _newest_report_stations(persons: set[int], dataset: Dataset) -> dict[int, int]:
+    """The station of each person's newest report (as victim or suspect) with a known jurisdiction."""
+    data, stations = dataset.incidents, dataset.stations
+    found: dict[int, int] = {}
+    for position in data.order:
+        region = data.regions[position]
+        if region is None or region not in stations:
+            continue
+        for person in data.victims[position] + data.suspects[position]:
+            if person in persons:
+                found[person] = stations[region]
+    return found
+
+
+def _assessment_station(fired: list[AssessmentRow], report_station: int | None, stations: dict[int, int]) -> int | None:
+    """The station of the newest assessment's report; else of the person's newest report; else the one
+    whose jurisdiction the assessing institution is in."""
+    for row in reversed(fired):
+        if row.incident_region is not None and row.incident_region in stations:
+            return stations[row.incident_region]
+    if report_station is not None:
+        return report_station
+    for row in reversed(fired):
+        if row.institution_region is not None and row.institution_region in stations:
+            return stations[row.institution_region]
+    return None
+
+
+def risk_identification(
+    risk_rules: list[Rule], rules: RuleSet, dataset: Dataset, *, now: datetime.datetime, in_scope: Callable[[int], bool]
+) -> list[Firing]:
+    """Firings of the risk-identification rules: per person, the latest assessment of each instrument."""
+    latest: dict[tuple[int, str], AssessmentRow] = {}
+    for row in dataset.assessments:  # by completion time: the last one of a person and instrument stays
+        if in_scope(row.person):
+            latest[(row.person, row.pack_id)] = row
+    by_person: dict[int, list[AssessmentRow]] = defaultdict(list)
+    for row in sorted(latest.values(), key=lambda row: (row.completed_at, row.id)):
+        by_person[row.person].append(row)
+    found: list[tuple[Rule, int, list[AssessmentRow]]] = []
+    for person, assessed in sorted(by_person.items()):
+        for rule in risk_rules:
+            fired = [
+                row
+                for row in assessed
+                if _assessment_fires(rule, row, dataset.instruments.get((row.pack_id, row.pack_version)), now)
+            ]
+            if fired:
+                found.append((rule, person, fired))
+    without_report = {
+        person for _rule, person, fired in found if not any(row.incident_region in dataset.stations for row in fired)
+    }
+    report_stations = _newest_report_stations(without_report, dataset) if without_report else {}
+    firings = []
+    for rule, person, fired in found:
+        newest = fired[-1].completed_at
+        explanations = [
+            tuple(
+                explain_assessment(rule, row, dataset.instruments.get((row.pack_id, row.pack_version)), rules, language)
+                for row in fired
+            )
+            for language in ("ko", "en")
+        ]
+        firings.append(
+            Firing(
+                rule=rule,
+                subject=Subject(
+                    type=Flag.Subject.PERSON, key=f"person:{person}", person=person, persons=frozenset((person,))
+                ),
+                fired_at=newest,
+                expires_at=newest + datetime.timedelta(days=rule.expires_after_days),
+                incident_ids=tuple(sorted({row.incident_id for row in fired if row.incident_id is not None})),
+                station_id=_assessment_station(fired, report_stations.get(person), dataset.stations),
+                explanation_ko=" / ".join(explanations[0]),
+                explanation_en=" / ".join(explanations[1]),
+                assessment_ids=tuple(row.id for row in fired),
+            )
+        )
+    return firings
+
+
 def compute(rules: RuleSet, dataset: Dataset, *, now: datetime.datetime, scope: set[int] | None) -> list[Firing]:
-    """The firings standing at `now`. With `scope`, only subjects touching those (canonical) persons."""
+    """The firings standing at `now`. With `scope`, only subjects touching those persons."""
     data = dataset.incidents
     now_seconds = int(now.timestamp())
     horizon = now_seconds - rules.longest_expiry_days * DAY
@@ -672,7 +902,17 @@ def compute(rules: RuleSet, dataset: Dataset, *, now: datetime.datetime, scope: 
                 outcome = after_referral(rule, events_of_person, data, now_seconds, dataset.referrals[person])
                 if outcome is not None:
                     firings.append(_firing(rule, subject, outcome, rules, dataset))
+
+    # Persons with a risk assessment in the top band or with a critical item
+    risk_rules = [rule for rule in by_subject["person"] if rule.kind == RISK_KIND]
+    if risk_rules and dataset.assessments and not dataset.packs_unreadable:
+        firings.extend(risk_identification(risk_rules, rules, dataset, now=now, in_scope=in_scope))
     return firings
+
+
+def _held(rules: RuleSet, dataset: Dataset) -> frozenset[str]:
+    """Rules that could not be evaluated: their open flags are kept as they are."""
+    return frozenset(rule.id for rule in _risk_rules(rules)) if dataset.packs_unreadable else frozenset()
 
 
 # --- entry points -------------------------------------------------------------------------------------
@@ -683,18 +923,19 @@ def evaluate_all(*, now: datetime.datetime, actor: Any = None) -> Evaluation:
     everything, then writes in parts of PART_SIZE flags, each in its own transaction with its audit events
     (a re-run picks up anything a failure left behind: evaluation is idempotent)."""
     rules = load_rules()
-    dataset = load_everything(now=now)
+    dataset = load_everything(now=now, rules=rules)
     firings = compute(rules, dataset, now=now, scope=None)
+    held = _held(rules, dataset)
     del dataset
-    result = save_firings(firings, rules=rules, now=now, scope=None, actor=actor, part_size=PART_SIZE)
+    result = save_firings(firings, rules=rules, now=now, scope=None, actor=actor, part_size=PART_SIZE, held=held)
     result.expired += expire_flags(now=now, actor=actor, part_size=PART_SIZE)
     return result
 
 
 def evaluate_for_persons(person_ids: Iterable[int], *, now: datetime.datetime, actor: Any = None) -> Evaluation:
-    """Re-evaluate the households, pairs and referrals these persons belong to (after a new incident), in
-    one transaction (the caller's, when recording an incident). If a concurrent evaluation wrote the same
-    flag meanwhile, it reads again and retries once."""
+    """Re-evaluate the households, pairs, referrals and assessments of these persons (after a new incident, a
+    completed assessment or a band set by a professional), in one transaction (the caller's, when recording
+    an incident). If a concurrent evaluation wrote the same flag meanwhile, it reads again and retries once."""
     ids = {int(person) for person in person_ids}
     if not ids:
         return Evaluation()
@@ -710,6 +951,6 @@ def evaluate_for_persons(person_ids: Iterable[int], *, now: datetime.datetime, a
 
 def _evaluate_for_persons(ids: set[int], *, now: datetime.datetime, actor: Any) -> Evaluation:
     rules = load_rules()
-    dataset, scope = load_for_persons(ids, now=now)
+    dataset, scope = load_for_persons(ids, now=now, rules=rules)
     firings = compute(rules, dataset, now=now, scope=scope)
-    return save_firings(firings, rules=rules, now=now, scope=scope, actor=actor)
+    return save_firings(firings, rules=rules, now=now, scope=scope, actor=actor, held=_held(rules, dataset))

@@ -1,10 +1,11 @@
 """Flags raised by the repeat rules, and proposals of flagged cases to the working council.
 
 A flag is about one subject: a person, a victim–suspect pair, or a household (people linked by
-domestic-violence incidents or sharing a Household record). `persons` holds everyone the flag is about,
-whatever the subject, so "the flags about this person" is one query; the subject's own fields (person,
-victim and suspect, household) say which kind it is. At most one open (active or proposed) flag exists
-per subject and rule: a new firing updates it.
+domestic-violence incidents or sharing a Household record). It is raised by incidents, or (the
+risk-identification rule) by a person's risk assessments with their reports, if any. `persons` holds
+everyone the flag is about, whatever the subject, so "the flags about this person" is one query; the
+subject's own fields (person, victim and suspect, household) say which kind it is. At most one open
+(active or proposed) flag exists per subject and rule: a new firing updates it.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Flag(models.Model):
     explanation_ko = models.TextField(_("explanation (Korean)"))
     explanation_en = models.TextField(_("explanation (English)"))
     incidents = models.ManyToManyField(Incident, related_name="repeat_flags")
+    assessments = models.ManyToManyField("risk.Assessment", related_name="repeat_flags", blank=True)
     station = models.ForeignKey(
         PoliceStation,
         verbose_name=_("police station"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
@@ -14,6 +14,8 @@ from jss.people.models import Person
 from jss.repeats.access import visible_flags
 from jss.repeats.models import Flag, Proposal
 from jss.repeats.rules import RuleSet
+from jss.risk.access import visible_assessments
+from jss.risk.models import Assessment
 
 PAGE_SIZE = 50
 INCIDENT_FIELDS = ("id", "code", "domain", "source", "reported_at", "reporting_institution__name_ko",
@@ -29,6 +31,10 @@ class FlagRow:
     explanation: str
     incidents: list[Incident]
     hidden: int
+    # Risk identification: the assessments behind the flag that the user may open (flag page only), and
+    # how many others there are.
+    assessments: list[Assessment] = field(default_factory=list)
+    hidden_assessments: int = 0
 
 
 def _with_links(flags: QuerySet[Flag]) -> QuerySet[Flag]:
@@ -82,4 +88,12 @@ def triage_page(
 def flag_detail(user: object, flag: Flag, *, rules: RuleSet, language: str) -> tuple[FlagRow, list[Proposal]]:
     loaded = _with_links(Flag.objects.select_related("decided_by").filter(pk=flag.pk)).get()
     proposals = list(loaded.proposals.select_related("proposed_by").order_by("created_at"))
-    return rows(user, [loaded], rules=rules, language=language)[0], proposals
+    row = rows(user, [loaded], rules=rules, language=language)[0]
+    linked = list(
+        loaded.assessments.only("id", "code", "completed_at", "pack_id", "pack_version").order_by("completed_at", "id")
+    )
+    if linked:
+        allowed = set(visible_assessments(user).filter(pk__in=[a.pk for a in linked]).values_list("pk", flat=True))
+        row.assessments = [assessment for assessment in linked if assessment.pk in allowed]
+        row.hidden_assessments = len(linked) - len(row.assessments)
+    return row, proposals

@@ -22,7 +22,11 @@ RULE_FILE = Path(settings.BASE_DIR) / "data" / "rules" / "repeat-rules.yaml"
 # Incident fields a critical-indicator rule may name (severity markers on Incident). Nothing else.
 MARKERS = ("strangulation", "weapon", "threat_to_kill", "sexual_violence", "pregnancy")
 LANGUAGES = ("ko", "en")
-PLACEHOLDERS = {"count", "incidents", "threshold", "window", "referral_date"}
+PLACEHOLDERS = frozenset({"count", "incidents", "threshold", "window", "referral_date"})
+# Placeholders of a risk-identification explanation: the assessment's completion date, the instrument's
+# title, its band (as the professional set it, with the critical items answered yes) and those items.
+ASSESSMENT_PLACEHOLDERS = frozenset({"date", "instrument", "band", "items"})
+TOP_BAND = "top"
 ANY = "any"
 
 
@@ -54,6 +58,9 @@ class RuleSet:
     sources: Mapping[str, tuple[str, str]]
     domains: Mapping[str, tuple[str, str]]
     markers: Mapping[str, tuple[str, str]]
+    # Short names of critical checklist items by item id (e.g. choking → 목 조름); an item not listed is
+    # written with its instrument's own text.
+    critical_items: Mapping[str, tuple[str, str]]
 
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
@@ -113,6 +120,14 @@ def _markers(value: Any) -> str:
     return f"names unknown markers: {', '.join(map(str, unknown))} (known: {', '.join(MARKERS)})" if unknown else ""
 
 
+def _bands(value: Any) -> str:
+    return "" if value == TOP_BAND else f"must be {TOP_BAND!r} (the instrument's highest band)"
+
+
+def _boolean(value: Any) -> str:
+    return "" if isinstance(value, bool) else "must be true or false"
+
+
 def _rule_id(value: Any) -> str:
     return "" if isinstance(value, str) and value else "must name another rule"
 
@@ -126,6 +141,7 @@ class Kind:
     required: Mapping[str, Check]
     optional: Mapping[str, Check]
     parts: tuple[str, ...]  # explanation templates the kind needs
+    placeholders: frozenset[str] = PLACEHOLDERS  # what its templates may use
 
 
 KINDS: dict[str, Kind] = {
@@ -165,6 +181,16 @@ KINDS: dict[str, Kind] = {
         optional={},
         parts=("incidents",),
     ),
+    # Risk identification (issue 5): a person's latest completed assessment per instrument within the
+    # window is in the instrument's top band, or has a critical item answered yes. Reads the assessment's
+    # band, the professional's band and the critical items, nothing else.
+    "risk_identification": Kind(
+        subject="person",
+        required={"window_days": _window, "bands": _bands, "critical_items": _boolean},
+        optional={},
+        parts=("assessment", "override", "critical"),
+        placeholders=ASSESSMENT_PLACEHOLDERS,
+    ),
 }
 
 
@@ -179,12 +205,12 @@ def _bilingual(value: Any) -> tuple[str, str] | None:
     return (ko, en) if ko and en else None
 
 
-def _template_problem(template: str) -> str:
+def _template_problem(template: str, allowed: frozenset[str]) -> str:
     try:
         names = {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name is not None}
     except ValueError as error:
         return f"is not a valid template ({error})"
-    unknown = sorted(names - PLACEHOLDERS)
+    unknown = sorted(names - allowed)
     return f"uses unknown placeholders: {', '.join(unknown)}" if unknown else ""
 
 
@@ -244,7 +270,7 @@ def _parse_rule(item: Any, problems: list[tuple[int, str]]) -> Rule | None:
                 problem(f"needs the explanation template {part} in Korean and English")
                 continue
             for template in pair:
-                if reason := _template_problem(template):
+                if reason := _template_problem(template, kind.placeholders):
                     problem(f"explanation {part} {reason}")
             templates[part] = pair
     if len(problems) > before or kind is None or title is None:
@@ -271,6 +297,26 @@ def _labels(data: Any, name: str, required: list[str], problems: list[tuple[int,
             problems.append((line_of(section), f"labels.{name}: needs {code} in Korean and English"))
         else:
             labels[code] = pair
+    return labels
+
+
+def _item_labels(data: Any, problems: list[tuple[int, str]]) -> dict[str, tuple[str, str]]:
+    """labels.critical_items (optional): item id → short name in Korean and English."""
+    section = data.get("critical_items") if isinstance(data, dict) else None
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        problems.append((line_of(data), "labels.critical_items must map item ids to {ko: …, en: …}"))
+        return {}
+    labels: dict[str, tuple[str, str]] = {}
+    for code, value in section.items():
+        if code == LINE_KEY:
+            continue
+        pair = _bilingual(value)
+        if pair is None:
+            problems.append((line_of(section), f"labels.critical_items: needs {code} in Korean and English"))
+        else:
+            labels[str(code)] = pair
     return labels
 
 
@@ -308,6 +354,7 @@ def parse_rules(data: Any, path: Path = RULE_FILE) -> RuleSet:
     sources = _labels(labels, "sources", list(Incident.Source.values), problems)
     domains = _labels(labels, "domains", list(Incident.Domain.values), problems)
     markers = _labels(labels, "markers", list(MARKERS), problems)
+    critical_items = _item_labels(labels, problems)
     if problems:
         raise DataFileError(path, problems)
     return RuleSet(
@@ -316,6 +363,7 @@ def parse_rules(data: Any, path: Path = RULE_FILE) -> RuleSet:
         sources=sources,
         domains=domains,
         markers=markers,
+        critical_items=critical_items,
     )
 
 

@@ -1,14 +1,14 @@
 """Writes on flags: saving what the engine found, expiring, proposing to the council, dismissing.
 
 Every new, updated, expired, proposed or dismissed flag is audited in the same transaction (detail holds
-rule ids, versions and incident ids; never names or free text).
+rule ids, versions, incident ids and assessment ids; never names or free text).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +50,7 @@ class Firing:
     station_id: int | None
     explanation_ko: str
     explanation_en: str
+    assessment_ids: tuple[int, ...] = ()  # risk identification: the assessments behind it
 
 
 @dataclass
@@ -63,7 +64,10 @@ class Evaluation:
     flag_ids: list[int] = field(default_factory=list)  # created or updated
 
 
-def _audit(actor: Any, verb: str, flag: Flag, incident_ids: Iterable[int], **detail: Any) -> None:
+def _audit(
+    actor: Any, verb: str, flag: Flag, incident_ids: Iterable[int], assessment_ids: Iterable[int], **detail: Any
+) -> None:
+    assessments = sorted(assessment_ids)
     record(
         actor,
         verb,
@@ -73,14 +77,34 @@ def _audit(actor: Any, verb: str, flag: Flag, incident_ids: Iterable[int], **det
             "version": flag.rule_version,
             "subject": flag.subject_type,
             "incidents": sorted(incident_ids),
+            **({"assessments": assessments} if assessments else {}),
             **detail,
         },
     )
 
 
-def _links(flag_ids: list[int]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
-    incidents: dict[int, set[int]] = defaultdict(set)
-    persons: dict[int, set[int]] = defaultdict(set)
+@dataclass
+class Links:
+    """What the flags are linked to, by flag id."""
+
+    incidents: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    persons: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    assessments: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    def inputs(self, flag_id: int) -> set[tuple[str, int]]:
+        """The incidents and assessments behind a flag (what a dismissal judged)."""
+        return {("incident", pk) for pk in self.incidents[flag_id]} | {
+            ("assessment", pk) for pk in self.assessments[flag_id]
+        }
+
+
+def _inputs(firing: Firing) -> set[tuple[str, int]]:
+    return {("incident", pk) for pk in firing.incident_ids} | {("assessment", pk) for pk in firing.assessment_ids}
+
+
+def _links(flag_ids: list[int]) -> Links:
+    links = Links()
+    incidents, persons, assessments = links.incidents, links.persons, links.assessments
     for start in range(0, len(flag_ids), 5000):
         chunk = flag_ids[start : start + 5000]
         for flag_id, incident_id in Flag.incidents.through.objects.filter(flag_id__in=chunk).values_list(
@@ -91,7 +115,11 @@ def _links(flag_ids: list[int]) -> tuple[dict[int, set[int]], dict[int, set[int]
             "flag_id", "person_id"
         ):
             persons[flag_id].add(person_id)
-    return incidents, persons
+        for flag_id, assessment_id in Flag.assessments.through.objects.filter(flag_id__in=chunk).values_list(
+            "flag_id", "assessment_id"
+        ):
+            assessments[flag_id].add(assessment_id)
+    return links
 
 
 def _flags_in_scope(states: Iterable[str], scope: set[int] | None) -> list[Flag]:
@@ -141,7 +169,8 @@ class Changes:
 
     created: list[tuple[Flag, Firing]] = field(default_factory=list)
     updated: list[tuple[Flag, Firing]] = field(default_factory=list)
-    closing: list[tuple[Flag, str, set[int]]] = field(default_factory=list)  # flag, reason, its incidents
+    # flag, reason, its incidents, its assessments
+    closing: list[tuple[Flag, str, set[int], set[int]]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.created) + len(self.updated) + len(self.closing)
@@ -162,20 +191,27 @@ class Changes:
 
 
 def plan_changes(
-    firings: list[Firing], *, rules: RuleSet, now: datetime.datetime, scope: set[int] | None
+    firings: list[Firing],
+    *,
+    rules: RuleSet,
+    now: datetime.datetime,
+    scope: set[int] | None,
+    held: Collection[str] = (),
 ) -> tuple[Changes, Evaluation]:
     """Compare the firings with the open flags (reads only): which to create, to update (new inputs, new
-    expiry) and to close (open flags in scope that no longer stand). A firing on incidents a coordinator
-    already dismissed (no new incident since) raises nothing. `scope` None means every flag."""
+    expiry) and to close (open flags in scope that no longer stand). A firing on incidents (and
+    assessments) a coordinator already dismissed (nothing new since) raises nothing. `scope` None means
+    every flag. Rules in `held` were not evaluated this time (their inputs could not be read): their open
+    flags are left as they are, except those whose time has passed."""
     result = Evaluation()
     changes = Changes()
     open_flags = {(flag.subject_key, flag.rule_id): flag for flag in _flags_in_scope(Flag.OPEN_STATES, scope)}
     dismissed = _flags_in_scope([Flag.State.DISMISSED], scope)
     flag_ids = [flag.pk for flag in open_flags.values()] + [flag.pk for flag in dismissed]
-    linked_incidents, linked_persons = _links(flag_ids)
-    judged: dict[tuple[str, str], set[int]] = defaultdict(set)
+    links = _links(flag_ids)
+    judged: dict[tuple[str, str], set[tuple[str, int]]] = defaultdict(set)
     for flag in dismissed:
-        judged[(flag.subject_key, flag.rule_id)] |= linked_incidents[flag.pk]
+        judged[(flag.subject_key, flag.rule_id)] |= links.inputs(flag.pk)
 
     standing: set[tuple[str, str]] = set()
     for firing in firings:
@@ -184,7 +220,7 @@ def plan_changes(
         values = _values(firing, rules)
         existing = open_flags.get(key)
         if existing is None:
-            if set(firing.incident_ids) <= judged.get(key, set()):
+            if _inputs(firing) <= judged.get(key, set()):
                 result.suppressed += 1
                 continue
             subject = firing.subject
@@ -202,8 +238,9 @@ def plan_changes(
             changes.created.append((flag, firing))
         elif (
             any(getattr(existing, name) != value for name, value in values.items())
-            or linked_incidents[existing.pk] != set(firing.incident_ids)
-            or linked_persons[existing.pk] != set(firing.subject.persons)
+            or links.incidents[existing.pk] != set(firing.incident_ids)
+            or links.persons[existing.pk] != set(firing.subject.persons)
+            or links.assessments[existing.pk] != set(firing.assessment_ids)
         ):
             for name, value in values.items():
                 setattr(existing, name, value)
@@ -212,11 +249,13 @@ def plan_changes(
         else:
             result.unchanged += 1
     for key, flag in open_flags.items():
-        if key not in standing and (flag.expires_at <= now or flag.state == Flag.State.ACTIVE):
+        if key in standing:
+            continue
+        if flag.expires_at <= now or (flag.state == Flag.State.ACTIVE and flag.rule_id not in held):
             reason = "expired" if flag.expires_at <= now else "no_longer_fires"
             flag.state = Flag.State.EXPIRED
             flag.updated_at = now
-            changes.closing.append((flag, reason, linked_incidents[flag.pk]))
+            changes.closing.append((flag, reason, links.incidents[flag.pk], links.assessments[flag.pk]))
     return changes, result
 
 
@@ -229,12 +268,13 @@ def apply_changes(changes: Changes, *, actor: Any) -> None:
     Flag.objects.bulk_create(created, batch_size=BATCH)
     Flag.objects.bulk_update(updated, [*FIELDS, "updated_at"], batch_size=BATCH)
     Flag.objects.bulk_update(
-        [flag for flag, _reason, _ids in changes.closing], ["state", "updated_at"], batch_size=BATCH
+        [flag for flag, _reason, _incidents, _assessments in changes.closing], ["state", "updated_at"], batch_size=BATCH
     )
     changed = changes.created + changes.updated
     if updated:
         Flag.incidents.through.objects.filter(flag__in=updated).delete()
         Flag.persons.through.objects.filter(flag__in=updated).delete()
+        Flag.assessments.through.objects.filter(flag__in=updated).delete()
     Flag.incidents.through.objects.bulk_create(
         (
             Flag.incidents.through(flag_id=flag.pk, incident_id=incident_id)
@@ -251,12 +291,20 @@ def apply_changes(changes: Changes, *, actor: Any) -> None:
         ),
         batch_size=2000,
     )
+    Flag.assessments.through.objects.bulk_create(
+        (
+            Flag.assessments.through(flag_id=flag.pk, assessment_id=assessment_id)
+            for flag, firing in changed
+            for assessment_id in firing.assessment_ids
+        ),
+        batch_size=2000,
+    )
     for flag, firing in changes.created:
-        _audit(actor, "repeats.flag_raise", flag, firing.incident_ids)
+        _audit(actor, "repeats.flag_raise", flag, firing.incident_ids, firing.assessment_ids)
     for flag, firing in changes.updated:
-        _audit(actor, "repeats.flag_update", flag, firing.incident_ids)
-    for flag, reason, incident_ids in changes.closing:
-        _audit(actor, "repeats.flag_expire", flag, incident_ids, reason=reason)
+        _audit(actor, "repeats.flag_update", flag, firing.incident_ids, firing.assessment_ids)
+    for flag, reason, incident_ids, assessment_ids in changes.closing:
+        _audit(actor, "repeats.flag_expire", flag, incident_ids, assessment_ids, reason=reason)
 
 
 def save_firings(
@@ -267,13 +315,15 @@ def save_firings(
     scope: set[int] | None,
     actor: Any,
     part_size: int | None = None,
+    held: Collection[str] = (),
 ) -> Evaluation:
     """Make the open flags match the firings. With `part_size`, the changes are written in parts of that
     many flags, each in its own transaction with its audit events (a long batch neither holds the write
     lock for minutes nor updates the audit chain head thousands of times in one transaction); a part
     that collides with a concurrent evaluation is left to the next run and counted in `conflicts`.
-    Without it, everything is written in one transaction (the incremental path) and a collision raises."""
-    changes, result = plan_changes(firings, rules=rules, now=now, scope=scope)
+    Without it, everything is written in one transaction (the incremental path) and a collision raises.
+    Open flags of the rules in `held` are left as they are (see plan_changes)."""
+    changes, result = plan_changes(firings, rules=rules, now=now, scope=scope, held=held)
     for part in changes.parts(part_size) if part_size else [changes]:
         try:
             with transaction.atomic():
@@ -304,13 +354,16 @@ def expire_flags(*, now: datetime.datetime, actor: Any = None, part_size: int = 
                     pk__in=due_ids[start : start + part_size], state__in=Flag.OPEN_STATES, expires_at__lte=now
                 )
             )
-            linked_incidents, _persons = _links([flag.pk for flag in due])
+            links = _links([flag.pk for flag in due])
             for flag in due:
                 flag.state = Flag.State.EXPIRED
                 flag.updated_at = now
             Flag.objects.bulk_update(due, ["state", "updated_at"], batch_size=BATCH)
             for flag in due:
-                _audit(actor, "repeats.flag_expire", flag, linked_incidents[flag.pk], reason="expired")
+                _audit(
+                    actor, "repeats.flag_expire", flag, links.incidents[flag.pk], links.assessments[flag.pk],
+                    reason="expired",
+                )  # fmt: skip
             expired += len(due)
     return expired
 

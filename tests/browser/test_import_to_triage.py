@@ -26,6 +26,7 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from jss.incidents.models import Incident, Party
 from jss.repeats.models import Flag
+from jss.repeats.rules import load_rules
 from tests.factories import PASSWORD
 
 SIGN_IN = "/accounts/sign-in/"
@@ -215,7 +216,7 @@ def test_import_a_cp949_file_with_bad_rows_then_triage_the_repeat_flag(live_serv
     expect(page.get_by_test_id("flag-explanation")).to_have_text(explanation)
     expect(page.get_by_test_id("flag-state")).to_have_text("활성")
     facts = page.locator("main dl.jss-facts")
-    expect(facts).to_contain_text(f"{GRADE_A} · 규칙 파일 버전 1")
+    expect(facts).to_contain_text(f"{GRADE_A} · 규칙 파일 버전 {load_rules().version}")
     expect(facts).to_contain_text("제주동부경찰서")
     expect(page.locator("[data-testid=flag-incidents] tbody tr td:first-child")).to_have_text(
         [incident.code for incident in incidents]

@@ -46,7 +46,7 @@ def test_three_domestic_violence_reports_in_a_year_make_a_grade_a_household(repo
     assert flag.subject_type == Flag.Subject.HOUSEHOLD
     assert set(flag.persons.all()) == {victim, suspect}
     assert flag.incidents.count() == 3
-    assert (flag.rule_version, flag.severity) == (1, 70)
+    assert (flag.rule_version, flag.severity) == (2, 70)
     assert flag.fired_at == at("2024-05-02")
     assert flag.expires_at == days_after(at("2024-05-02"), 90)
     assert flag.station == PoliceStation.objects.get(code="jeju-dongbu")
@@ -386,7 +386,7 @@ def test_every_new_and_updated_flag_is_audited_with_ids_only(reports, couple):
     event = AccessEvent.objects.get(verb="repeats.flag_raise", target_id=str(flag.pk))
     assert event.target_id == str(flag.pk)
     assert event.detail["rule"] == "household_grade_a"
-    assert event.detail["version"] == 1
+    assert event.detail["version"] == 2
     assert sorted(event.detail["incidents"]) == sorted(flag.incidents.values_list("pk", flat=True))
     for name in (victim.family_name + victim.given_name, suspect.given_name):
         assert name not in str(event.detail)

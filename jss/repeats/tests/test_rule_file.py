@@ -18,7 +18,7 @@ SHIPPED = yaml.safe_load(RULE_FILE.read_text(encoding="utf-8"))
 
 def test_the_shipped_file_loads_with_every_rule_of_the_issue():
     rules = load_rules()
-    assert rules.version == 1
+    assert rules.version == 2
     assert [rule.id for rule in rules.rules] == [
         "household_grade_a",
         "household_grade_b",
@@ -26,6 +26,7 @@ def test_the_shipped_file_loads_with_every_rule_of_the_issue():
         "repeat_after_referral",
         "critical_indicator",
         "cross_domain",
+        "high_risk_assessment",
     ]
     grade_a = rules.get("household_grade_a")
     assert grade_a is not None
