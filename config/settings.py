@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "jss.repeats",
     "jss.imports",
     "jss.risk",
+    "jss.cases",
     "jss.demo",
 ]
 

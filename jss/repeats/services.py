@@ -374,7 +374,8 @@ def _locked(flag: Flag) -> Flag:
 
 @transaction.atomic
 def propose_flag(flag: Flag, *, note: str, actor: Any) -> Proposal:
-    """Propose the flagged case for the working council's agenda (recorded until cases exist)."""
+    """Propose the flagged case for the working council's agenda: a nomination of its persons and reports
+    (jss.cases), with the rule as the reason."""
     flag = _locked(flag)
     if flag.state == Flag.State.PROPOSED:
         raise RepeatsError(_("This flag has already been proposed to the council."))
@@ -388,6 +389,12 @@ def propose_flag(flag: Flag, *, note: str, actor: Any) -> Proposal:
     flag.updated_at = now
     flag.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
     record(actor, "repeats.flag_propose", flag, {"rule": flag.rule_id, "proposal": proposal.pk})
+    from jss.cases.services import CaseError, nominate_from_flag  # cases build on flags: imported late
+
+    try:
+        nominate_from_flag(flag, note=note.strip(), actor=actor)
+    except CaseError as error:
+        raise RepeatsError(str(error)) from error
     return proposal
 
 

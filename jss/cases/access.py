@@ -1,0 +1,81 @@
+"""Who sees which case, and how much. Missing and forbidden both answer 404.
+
+- The coordinators of the case's police station (its working council) see it in full.
+- An institution with an active share sees it in the share's scope (full, or a summary without names);
+  a share on consent stops at once when the consent is withdrawn or runs out.
+- The institution that nominated a case sees its summary (it knows the people already).
+Heads, auditors, the secretariat and technical administrators see no case content.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from jss.accounts.access import Role, membership_of
+from jss.cases.models import Case, Share
+
+FULL = Share.Scope.FULL
+SUMMARY = Share.Scope.SUMMARY
+
+
+def _active_shares(institution_id: int) -> QuerySet[Share]:
+    today = timezone.localdate()
+    return Share.objects.filter(institution=institution_id, revoked_at__isnull=True).filter(
+        Q(consent_until__isnull=True) | Q(consent_until__gte=today)
+    )
+
+
+def visible_cases(user: object) -> QuerySet[Case]:
+    membership = membership_of(user)
+    if membership is None or membership.role not in {Role.COORDINATOR, Role.PRACTITIONER} or not membership.casework:
+        return Case.objects.none()
+    rule = Q(pk__in=_active_shares(membership.institution_id).values("case")) | Q(
+        nominations__institution=membership.institution_id
+    )
+    if membership.role == Role.COORDINATOR and membership.station_id is not None:
+        rule |= Q(station=membership.station_id)
+    return Case.objects.filter(rule).distinct()
+
+
+def scope_for(user: object, case: Case) -> str | None:
+    """ "full", "summary", or None (may not see it)."""
+    membership = membership_of(user)
+    if membership is None or not visible_cases(user).filter(pk=case.pk).exists():
+        return None
+    if membership.role == Role.COORDINATOR and membership.station_id == case.station_id:
+        return FULL
+    scopes = set(_active_shares(membership.institution_id).filter(case=case).values_list("scope", flat=True))
+    if FULL in scopes:
+        return FULL
+    return SUMMARY
+
+
+def get_case_for_user(user: object, case_id: int) -> Case:
+    try:
+        return visible_cases(user).select_related("station", "lead_institution").get(pk=case_id)
+    except Case.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def is_station_coordinator(user: object, case: Case) -> bool:
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role == Role.COORDINATOR
+        and membership.casework
+        and membership.station_id == case.station_id
+    )
+
+
+def may_share(user: object, case: Case) -> bool:
+    """The station's coordinators and the lead institution's caseworkers may add institutions to a case."""
+    membership = membership_of(user)
+    if membership is None or not membership.casework:
+        return False
+    return is_station_coordinator(user, case) or (
+        membership.role in {Role.COORDINATOR, Role.PRACTITIONER}
+        and membership.institution_id == case.lead_institution_id
+        and scope_for(user, case) == FULL
+    )

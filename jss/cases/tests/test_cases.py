@@ -1,0 +1,151 @@
+"""Cases through the services: nomination, acceptance, lawful sharing and who sees what."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from jss.audit.models import AccessEvent
+from jss.cases import services
+from jss.cases.access import get_case_for_user, scope_for, visible_cases
+from jss.cases.models import Case, CaseEvent, Nomination, Share
+from jss.repeats.engine import evaluate_all
+from jss.repeats.models import Flag
+from jss.repeats.services import propose_flag
+
+
+def nominate(family, actor, reasons=("repeat",), note=""):
+    return services.nominate(
+        services.NominationData(
+            persons=[(family["victim"], "victim"), (family["suspect"], "suspect")], incidents=family["incidents"],
+            reasons=list(reasons), note=note,
+        ),
+        actor=actor,
+    )  # fmt: skip
+
+
+def statute(institution, code="child-welfare-act", scope=Share.Scope.FULL):
+    return services.ShareData(institution=institution, basis=Share.Basis.STATUTE, statute=code, scope=scope)
+
+
+def test_a_protection_institution_nominates_and_the_station_accepts(family, social_worker, officer, child_protection):
+    nomination = nominate(family, social_worker, reasons=["repeat", "professional_judgement"], note="아이가 불안해함")
+    case = nomination.case
+    assert case.status == Case.Status.NOMINATED
+    assert case.station.code == "jeju-dongbu"  # from the newest report's place
+    assert set(case.members.values_list("role", flat=True)) == {"victim", "suspect"}
+    assert case.incidents.count() == 2
+    assert nomination.reason_labels() == ["반복", "전문가 판단"]
+    # Before acceptance the nominating institution sees a summary; the coordinator all of it.
+    assert scope_for(social_worker, case) == "summary"
+    assert scope_for(officer, case) == "full"
+
+    with pytest.raises(services.CaseError):
+        services.accept(nomination, actor=social_worker, lead_institution=child_protection)
+    with pytest.raises(services.CaseError) as no_basis:
+        services.accept(nomination, actor=officer, lead_institution=child_protection)
+    assert no_basis.value.field == "basis"
+    services.accept(nomination, actor=officer, lead_institution=child_protection, lead_share=statute(child_protection))
+
+    case.refresh_from_db()
+    assert (case.status, case.lead_institution) == (Case.Status.ACCEPTED, child_protection)
+    assert scope_for(social_worker, case) == "full"
+    assert [e.kind for e in CaseEvent.objects.filter(case=case)] == ["nominate", "share_grant", "accept"]
+    assert AccessEvent.objects.filter(verb="cases.share_grant", actor=officer).count() == 1
+
+
+def test_a_second_nomination_of_the_same_victim_joins_the_open_case(family, social_worker, officer):
+    first = nominate(family, social_worker)
+    second = nominate(family, officer, reasons=["escalation"])
+    assert second.case == first.case
+    assert Case.objects.count() == 1
+
+
+def test_declining_needs_a_reason(family, social_worker, officer):
+    nomination = nominate(family, social_worker)
+    with pytest.raises(services.CaseError) as missing:
+        services.decline(nomination, actor=officer, reason=" ")
+    assert missing.value.field == "reason"
+    case = services.decline(nomination, actor=officer, reason="이미 다른 협의체에서 다룸")
+    assert case.status == Case.Status.DECLINED
+    assert case.declined_reason == "이미 다른 협의체에서 다룸"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"basis": ""}, "basis"),
+        ({"basis": "statute", "statute": "not-a-law"}, "statute"),
+        ({"basis": "consent", "consent_given_on": datetime.date(2026, 1, 1), "consent_scope": "사례 공유"}, "consent_given_by"),
+        ({"basis": "consent", "consent_given_by": "피해자 본인", "consent_scope": "x"}, "consent_given_on"),
+        ({"basis": "consent", "consent_given_by": "피해자 본인", "consent_given_on": datetime.date(2099, 1, 1),
+          "consent_scope": "x"}, "consent_given_on"),
+        ({"basis": "consent", "consent_given_by": "피해자 본인", "consent_given_on": datetime.date(2026, 1, 1),
+          "consent_scope": ""}, "consent_scope"),
+        ({"basis": "consent", "consent_given_by": "피해자 본인", "consent_given_on": datetime.date(2026, 1, 1),
+          "consent_scope": "x", "consent_until": datetime.date(2025, 1, 1)}, "consent_until"),
+    ],
+)  # fmt: skip
+def test_sharing_without_a_basis_is_impossible(family, officer, wee_centre, data, field):
+    case = nominate(family, officer).case
+    with pytest.raises(services.CaseError) as refused:
+        services.grant_share(case, services.ShareData(institution=wee_centre, **data), actor=officer)
+    assert refused.value.field == field
+    assert not Share.objects.exists()
+
+
+def test_consent_sharing_stops_when_withdrawn_or_run_out(family, officer, counsellor, wee_centre):
+    case = nominate(family, officer).case
+    assert case not in visible_cases(counsellor)
+    share = services.grant_share(
+        case,
+        services.ShareData(
+            institution=wee_centre, basis=Share.Basis.CONSENT, consent_given_by="피해자 본인(서면)",
+            consent_given_on=timezone.localdate(), consent_scope="자녀 학교생활 지원에 필요한 범위",
+            consent_until=timezone.localdate() + datetime.timedelta(days=180), scope=Share.Scope.SUMMARY,
+        ),
+        actor=officer,
+    )  # fmt: skip
+    assert get_case_for_user(counsellor, case.pk) == case
+    assert scope_for(counsellor, case) == "summary"
+    with pytest.raises(services.CaseError):
+        services.grant_share(case, statute(wee_centre), actor=officer)  # already taking part
+    with pytest.raises(services.CaseError):
+        services.revoke_share(share, actor=officer, reason="")
+    services.revoke_share(share, actor=officer, reason="피해자가 동의를 철회함", consent_withdrawn=True)
+    assert case not in visible_cases(counsellor)  # at once
+    event = AccessEvent.objects.filter(verb="cases.share_revoke").get()
+    assert event.detail["consent_withdrawn"] is True
+
+    again = services.grant_share(
+        case,
+        services.ShareData(
+            institution=wee_centre, basis=Share.Basis.CONSENT, consent_given_by="피해자 본인",
+            consent_given_on=timezone.localdate() - datetime.timedelta(days=30), consent_scope="x",
+            consent_until=timezone.localdate(),
+        ),
+        actor=officer,
+    )  # fmt: skip
+    assert case in visible_cases(counsellor)
+    Share.objects.filter(pk=again.pk).update(consent_until=timezone.localdate() - datetime.timedelta(days=1))
+    assert case not in visible_cases(counsellor)  # ran out
+
+
+def test_outsiders_and_other_roles_see_no_case(family, officer, counsellor, head, secretariat, auditor):
+    case = nominate(family, officer).case
+    for user in (counsellor, head, secretariat, auditor):
+        assert case not in visible_cases(user), user
+        assert scope_for(user, case) is None
+
+
+def test_a_proposal_on_the_triage_list_becomes_a_nomination(family, reports, officer):
+    reports.report(timezone.now() - datetime.timedelta(days=1), victim=family["victim"], suspect=family["suspect"])
+    evaluate_all(now=timezone.now())
+    flag = Flag.objects.get(rule_id="escalation", state="active")
+    propose_flag(flag, note="세 번째 신고", actor=officer)
+    nomination = Nomination.objects.get(flag=flag)
+    assert nomination.reasons == ["escalation"]
+    assert nomination.case.station.code == "jeju-dongbu"
+    assert {m.role for m in nomination.case.members.all()} == {"victim", "suspect"}
