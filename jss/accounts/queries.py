@@ -69,3 +69,18 @@ def home_context(membership: Membership, *, today: date) -> dict[str, Any]:
         ]
         context["inactive_users"] = Membership.objects.filter(~Q(user__is_active=True)).count()
     return context
+
+
+def casework_counts(user: object) -> dict[str, int]:
+    """What waits for a caseworker, for the home page: open flags, pairs to compare, assessments in
+    progress and due for reassessment (each counted through its app's own access rules)."""
+    from jss.people.queries import link_queue
+    from jss.repeats.queries import open_flags
+    from jss.risk.queries import drafts, due
+
+    return {
+        "flags": open_flags(user).count(),
+        "duplicates": link_queue(user).count(),
+        "drafts": drafts(user).count(),
+        "due": len(due(user)),
+    }

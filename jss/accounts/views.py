@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from jss.accounts import services
 from jss.accounts.access import get_invited_user, membership_of
 from jss.accounts.forms import ChangePasswordForm, SignInForm, username_attempted
-from jss.accounts.queries import home_context
+from jss.accounts.models import Membership
+from jss.accounts.queries import casework_counts, home_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,6 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, "accounts/landing.html", {"signed_in_without_membership": request.user.is_authenticated})
     context = home_context(membership, today=timezone.localdate())
+    if membership.role in {Membership.Role.COORDINATOR, Membership.Role.PRACTITIONER} and membership.casework:
+        context["work"] = casework_counts(request.user)
     return render(request, f"accounts/home_{membership.role}.html", context)
 
 

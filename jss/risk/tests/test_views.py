@@ -175,3 +175,16 @@ def test_the_person_and_report_pages_lead_to_the_assessment(as_user, test_pack, 
     page = officer_client.get(f"/incidents/persons/{person.pk}/").content.decode()
     assert "주의" in page
     assert f"/risk/persons/{person.pk}/" in page
+
+
+def test_the_home_page_counts_the_work_waiting(as_user, test_pack, victim, officer, head):
+    person, _incident = victim
+    done = services.complete(
+        services.start(person, test_pack, actor=officer), {k[5:]: v for k, v in ALL_NO.items()}, actor=officer
+    )
+    Assessment.objects.filter(pk=done.pk).update(reassess_by=datetime.date(2020, 1, 1))
+    services.start(person, test_pack, actor=officer)
+    response = as_user(officer).get("/")
+    assert response.context["work"] == {"flags": 0, "duplicates": 0, "drafts": 1, "due": 1}
+    assert "재평가 대상" in response.content.decode()
+    assert "work" not in as_user(head).get("/").context
