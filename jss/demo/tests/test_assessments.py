@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from jss.audit.models import AccessEvent
 from jss.demo.assessments import generate_assessments
-from jss.risk.models import Assessment
 from jss.repeats.tests.conftest import Reports
+from jss.risk.models import Assessment
 from jss.risk.packs import get_pack, score
 from tests.factories import make_member
 
@@ -37,6 +37,7 @@ def test_the_demo_caseworkers_assess_their_recent_victims(dongbu_station):
         assert pack is not None
         assert pack.domain == "domestic_violence"
         assert score(pack, assessment.answers).score == assessment.score
+        assert assessment.completed_at is not None
         assert assessment.completed_at <= now
     assert any(a.unknown_count for a in made)
     assert AccessEvent.objects.filter(verb="demo.generate_assessments").count() == 1

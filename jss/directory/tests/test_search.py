@@ -4,7 +4,8 @@ import zoneinfo
 import pytest
 
 from jss.directory.queries import Criteria, search_directory
-from jss.directory.tests.conftest import service, terms
+from jss.directory.services import terms
+from jss.directory.tests.conftest import service
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 TUESDAY_NOON = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=SEOUL)
@@ -94,7 +95,7 @@ def test_a_result_shows_its_first_three_matching_services_in_full_and_counts_the
         service(directory["child"], name)
     service(directory["child"], "라 교육", types=terms("service_type", ["education"]))
 
-    results, total = search_directory(Criteria(query="상담"), now=TUESDAY_NOON)
+    results, _total = search_directory(Criteria(query="상담"), now=TUESDAY_NOON)
     child = next(result for result in results if result.institution == directory["child"])
     assert [s.name_ko for s in child.services] == ["가 상담", "나 상담", "다 상담"]  # by name, the lesson left out
     assert (child.matching, child.more) == (5, 2)  # 4 new ones and 아동학대 피해아동 상담
