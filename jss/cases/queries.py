@@ -273,7 +273,13 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
         return TimelineEntry(event.at, "event", title, text, institution)
     if event.kind == "share_revoke":
         title = _("%(name)s no longer takes part") % {"name": names.get(detail.get("institution", 0), "")}
-        text = _("consent withdrawn") if detail.get("consent_withdrawn") else ""
+        text = (
+            _("consent withdrawn")
+            if detail.get("consent_withdrawn")
+            else _("the consent had run out")
+            if detail.get("ran_out")
+            else ""
+        )
         return TimelineEntry(event.at, "event", title, text, institution)
     return TimelineEntry(event.at, "event", event.kind, "", institution)
 
@@ -384,11 +390,12 @@ def _share_view(share: Share, full: bool, today: datetime.date) -> ShareView:
         basis = _statute_name(share.statute)
     active = share.is_active(today)
     ended = ""
-    if share.revoked_at is not None:
+    ran_out = share.consent_until is not None and share.consent_until < today
+    if share.revoked_at is not None and (share.revoke_reason or not ran_out):
         when = timezone.localtime(share.revoked_at).strftime("%Y-%m-%d %H:%M")
         ended = (
             _("stopped %(when)s: %(why)s") % {"when": when, "why": share.revoke_reason}
-            if full
+            if full and share.revoke_reason
             else _("stopped %(when)s") % {"when": when}
         )
     elif not active and share.consent_until is not None:

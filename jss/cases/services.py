@@ -190,9 +190,17 @@ def _grant(case: Case, data: ShareData, *, actor: Any) -> Share:
         error = CaseError(message, field=field_name)
         error.problems = problems  # type: ignore[attr-defined]
         raise error
-    if Share.objects.filter(case=case, institution=data.institution, revoked_at__isnull=True).exists():
-        raise CaseError(_("%(institution)s takes part in this case already.") % {"institution": data.institution.name},
-                        field="institution")  # fmt: skip
+    current = Share.objects.select_for_update().filter(case=case, institution=data.institution, revoked_at__isnull=True)
+    for share in current:
+        if share.is_active():
+            message = _("%(institution)s takes part in this case already.") % {"institution": data.institution.name}
+            raise CaseError(message, field="institution")
+        # Its consent ran out (sharing stopped then): closed, so that the new basis takes its place.
+        share.revoked_at = timezone.now()
+        share.revoked_by = actor
+        share.save(update_fields=["revoked_at", "revoked_by"])
+        _event(case, "share_revoke", actor, share=share.pk, institution=share.institution_id, consent_withdrawn=False,
+               ran_out=True)  # fmt: skip
     share = Share.objects.create(
         case=case, institution=data.institution, basis=data.basis, scope=data.scope,
         statute=data.statute if data.basis == Share.Basis.STATUTE else "",
@@ -260,7 +268,10 @@ def accept(
     if nomination.status != Nomination.Status.PENDING:
         raise CaseError(_("This nomination has been decided already."))
     station_institution = membership_of(actor).institution_id  # type: ignore[union-attr]
-    already = Share.objects.filter(case=case, institution=lead_institution, revoked_at__isnull=True).exists()
+    already = any(
+        share.is_active()
+        for share in Share.objects.filter(case=case, institution=lead_institution, revoked_at__isnull=True)
+    )
     if lead_institution.pk != station_institution and not already:
         if lead_share is None:
             raise CaseError(_("Record the legal basis for sharing the case with the lead institution."), field="basis")

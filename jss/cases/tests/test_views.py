@@ -471,3 +471,54 @@ def test_an_institution_may_stop_its_own_share(as_user, family, nomination, offi
     response = as_user(counsellor).post(f"/cases/shares/{share.pk}/revoke/", {f"revoke-{share.pk}-reason": "관련 없음"})
     assert response.status_code == 302
     assert response["Location"] == "/cases/", "the case is no longer theirs to see"
+
+
+def test_a_consent_that_ran_out_is_renewed_on_the_share_page(
+    as_user, family, nomination, officer, counsellor, wee_centre
+):
+    case = nomination.case
+    today = timezone.localdate()
+    old = services.grant_share(
+        case,
+        services.ShareData(
+            institution=wee_centre, basis=Share.Basis.CONSENT, consent_given_by="피해자 본인", consent_scope="학교생활",
+            consent_given_on=today - datetime.timedelta(days=200), consent_until=today,
+        ),
+        actor=officer,
+    )  # fmt: skip
+    Share.objects.filter(pk=old.pk).update(consent_until=today - datetime.timedelta(days=1))
+    assert as_user(counsellor).get(f"/cases/{case.pk}/").status_code == 404, "ran out: no longer shared"
+    coordinator = as_user(officer)
+    [ended] = coordinator.get(f"/cases/{case.pk}/").context["page"].ended_shares
+    assert ended.share == old
+    assert ended.ended
+
+    renewed = coordinator.post(
+        f"/cases/{case.pk}/share/",
+        {"share-institution": wee_centre.pk, "share-basis": "consent", "share-consent_given_by": "피해자 본인(재동의)",
+         "share-consent_given_on": today.isoformat(), "share-consent_scope": "학교생활", "share-scope": "summary"},
+    )  # fmt: skip
+    assert renewed.status_code == 302, "the consent given again replaces the one that ran out"
+    old.refresh_from_db()
+    assert old.revoked_at is not None
+    assert Share.objects.get(revoked_at__isnull=True).consent_given_by == "피해자 본인(재동의)"
+    assert as_user(counsellor).get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_a_lead_whose_consent_ran_out_needs_a_basis_again(as_user, family, nomination, officer, child_protection):
+    today = timezone.localdate()
+    old = services.grant_share(
+        nomination.case,
+        services.ShareData(
+            institution=child_protection, basis=Share.Basis.CONSENT, consent_given_by="피해자 본인",
+            consent_scope="상담", consent_given_on=today - datetime.timedelta(days=90), consent_until=today,
+        ),
+        actor=officer,
+    )  # fmt: skip
+    Share.objects.filter(pk=old.pk).update(consent_until=today - datetime.timedelta(days=1))
+    url = f"/cases/nominations/{nomination.pk}/decide/"
+    refused = as_user(officer).post(
+        url, {"decision": "accept", f"accept-{nomination.pk}-lead_institution": child_protection.pk}
+    )
+    assert refused.status_code == 400, "a share that ran out is no basis"
+    assert refused.context["decisions"][0][1].errors["basis"] == [NO_LEAD_BASIS]
