@@ -503,6 +503,8 @@ def test_a_consent_that_ran_out_is_renewed_on_the_share_page(
     assert old.revoked_at is not None
     assert Share.objects.get(revoked_at__isnull=True).consent_given_by == "피해자 본인(재동의)"
     assert as_user(counsellor).get(f"/cases/{case.pk}/").status_code == 200
+    [ended] = coordinator.get(f"/cases/{case.pk}/").context["page"].ended_shares
+    assert (today - datetime.timedelta(days=1)).isoformat() in ended.ended, "ended because it ran out, and when"
 
 
 def test_a_lead_whose_consent_ran_out_needs_a_basis_again(as_user, family, nomination, officer, child_protection):
