@@ -66,6 +66,7 @@ def test_the_one_screen_form_saves_each_answer_and_completes(
     missing = officer_client.post(f"/risk/{assessment.pk}/complete/", {"item-choked": "no"})
     assert missing.status_code == 400
     assert "답하지 않은 문항" in missing.content.decode() or "답이 없습니다" in missing.content.decode()
+    assert 'href="#item-more_often"' in missing.content.decode()  # the first unanswered question
     done = officer_client.post(f"/risk/{assessment.pk}/complete/", {"unanswered_as_unknown": "on"})
     assert done.status_code == 302
     assessment.refresh_from_db()
