@@ -9,6 +9,8 @@ Heads, auditors, the secretariat and technical administrators see no case conten
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -25,6 +27,12 @@ def _active_shares(institution_id: int) -> QuerySet[Share]:
     return Share.objects.filter(institution=institution_id, revoked_at__isnull=True).filter(
         Q(consent_until__isnull=True) | Q(consent_until__gte=today)
     )
+
+
+def fully_shared_cases(institution_id: int) -> QuerySet[Share, Any]:
+    """Ids of the cases shared in full with this institution, today: their persons and reports are the
+    institution's to see (jss.people.access, jss.incidents.access)."""
+    return _active_shares(institution_id).filter(scope=FULL).values("case")
 
 
 def visible_cases(user: object) -> QuerySet[Case]:

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from jss.accounts.access import Role, membership_of
+from jss.cases.access import fully_shared_cases
 from jss.incidents.models import Incident
 
 CASEWORK_ROLES = {Role.PRACTITIONER, Role.COORDINATOR}
@@ -24,6 +25,7 @@ def visible_incidents(user: object) -> QuerySet[Incident]:
     rule = Q(reporting_institution=membership.institution_id)
     if membership.role == Role.COORDINATOR and membership.station_id is not None:
         rule |= Q(region__police_stations=membership.station_id)
+    rule |= Q(cases__in=fully_shared_cases(membership.institution_id))  # a case's reports, shared in full
     return Incident.objects.filter(rule).distinct()
 
 

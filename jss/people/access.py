@@ -2,7 +2,8 @@
 
 Need-to-know: a person is visible to the members of institutions that reported an incident involving
 them (practitioners and coordinators of that institution), and to the coordinators of the police station
-whose jurisdiction covers one of those incidents. Cases and lawful sharing (the council issue) add more.
+whose jurisdiction covers one of those incidents, and to the institutions a case of theirs is shared with in
+full on a recorded legal basis (jss.cases).
 Heads, auditors and technical administrators see no personal data.
 """
 
@@ -13,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from jss.accounts.access import Role, membership_of
+from jss.cases.access import fully_shared_cases
 from jss.people.models import Person, PersonLink
 
 CASEWORK_ROLES = {Role.PRACTITIONER, Role.COORDINATOR}
@@ -25,6 +27,7 @@ def visible_persons(user: object) -> QuerySet[Person]:
     rule = Q(parties__incident__reporting_institution=membership.institution_id)
     if membership.role == Role.COORDINATOR and membership.station_id is not None:
         rule |= Q(parties__incident__region__police_stations=membership.station_id)
+    rule |= Q(case_memberships__case__in=fully_shared_cases(membership.institution_id))  # lawful sharing
     return Person.objects.filter(rule, merged_into__isnull=True).distinct()
 
 

@@ -149,3 +149,20 @@ def test_a_proposal_on_the_triage_list_becomes_a_nomination(family, reports, off
     assert nomination.reasons == ["escalation"]
     assert nomination.case.station.code == "jeju-dongbu"
     assert {m.role for m in nomination.case.members.all()} == {"victim", "suspect"}
+
+
+def test_a_case_shared_in_full_opens_its_persons_and_reports_and_no_more(family, officer, counsellor, wee_centre):
+    from jss.incidents.access import visible_incidents
+    from jss.people.access import visible_persons
+
+    case = nominate(family, officer).case
+    assert not visible_persons(counsellor).exists()
+    summary = services.grant_share(case, statute(wee_centre, scope=Share.Scope.SUMMARY), actor=officer)
+    assert not visible_persons(counsellor).exists(), "a summary share shows no names"
+    services.revoke_share(summary, actor=officer, reason="범위 변경")
+    full = services.grant_share(case, statute(wee_centre), actor=officer)
+    assert set(visible_persons(counsellor)) == {family["victim"], family["suspect"]}
+    assert set(visible_incidents(counsellor)) == set(family["incidents"])
+    services.revoke_share(full, actor=officer, reason="사례 종결")
+    assert not visible_persons(counsellor).exists()
+    assert not visible_incidents(counsellor).exists()
