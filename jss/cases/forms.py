@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jss.cases.bases import LegalBasis, current_bases
-from jss.cases.models import Case, CasePerson, Nomination, Share
-from jss.cases.services import ShareData
+from jss.cases.models import Case, CasePerson, ContactLog, Nomination, Share
+from jss.cases.services import ContactData, ShareData
 from jss.institutions.models import Institution
 from jss.people.models import Person
 from jss.regions.models import PoliceStation
@@ -180,3 +180,48 @@ class RevokeForm(forms.Form):
         error_messages={"required": _("Say why sharing stops.")},
     )  # fmt: skip
     consent_withdrawn = forms.BooleanField(label=_("Consent withdrawn"), required=False)
+
+
+class ContactForm(forms.Form):
+    contacted_on = forms.DateField(label=_("Contacted on"), widget=forms.DateInput(attrs=DATE))
+    kind = forms.ChoiceField(
+        label=_("Kind of contact"), choices=ContactLog.Kind.choices, widget=forms.Select(attrs=SELECT)
+    )
+    with_consent = forms.BooleanField(
+        label=_("The person agreed to this contact"), required=False,
+        help_text=_("Monitoring is by phone or visit with the person's consent; do not record a contact without it."),
+    )  # fmt: skip
+    reached = forms.BooleanField(label=_("The person was reached"), required=False, initial=True)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2, **INPUT})
+    )
+    next_contact_by = forms.DateField(
+        label=_("Next contact by"), required=False, widget=forms.DateInput(attrs=DATE),
+        help_text=_("Empty: in a month."),
+    )  # fmt: skip
+
+    def contact_data(self) -> ContactData:
+        data = self.cleaned_data
+        return ContactData(
+            contacted_on=data.get("contacted_on"),
+            kind=data.get("kind", ""),
+            with_consent=bool(data.get("with_consent")),
+            reached=bool(data.get("reached")),
+            note=data.get("note", ""),
+            next_contact_by=data.get("next_contact_by"),
+        )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", "—"), *Case.Outcome.choices], widget=forms.Select(attrs=SELECT)
+    )
+    note = forms.CharField(
+        label=_("Final note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4, **INPUT}),
+        help_text=_("What was done and how it ended. A new report within a year reopens the case."),
+    )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -64,6 +64,7 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     closing_note = EncryptedTextField(_("closing note"), blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     # Raised by every save through the services: a save based on an older version is refused (no silent
     # overwrite when two people edit the same case).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -190,6 +191,35 @@ class Share(models.Model):
         if self.basis == self.Basis.CONSENT and self.consent_until is not None:
             return self.consent_until >= (today or timezone.localdate())
         return True
+
+
+class ContactLog(models.Model):
+    """A monitoring contact with the person a case is about (phone or visit, with their consent)."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        VISIT = "visit", _("Home visit")
+        MEETING = "meeting", _("Meeting at the institution")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    contacted_on = models.DateField(_("contacted on"))
+    kind = models.CharField(_("kind of contact"), max_length=10, choices=Kind.choices)
+    with_consent = models.BooleanField(_("with the person's consent"))
+    reached = models.BooleanField(_("the person was reached"), default=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    next_contact_by = models.DateField(_("next contact by"), null=True, blank=True)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("monitoring contact")
+        verbose_name_plural = _("monitoring contacts")
+        ordering = ["-contacted_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.contacted_on}"
 
 
 class CaseEvent(models.Model):

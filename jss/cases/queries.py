@@ -202,6 +202,13 @@ class CasePage:
     show_notes: set[int] = field(default_factory=set)  # nominations whose note the reader may read
     show_declined_reason: bool = False
 
+    @property
+    def watched_until(self) -> datetime.datetime | None:
+        """A closed case is watched for a year: a new report about its persons reopens it."""
+        from jss.cases.services import WATCH_AFTER_CLOSURE
+
+        return self.case.closed_at + WATCH_AFTER_CLOSURE if self.case.closed_at else None
+
 
 def age_band(person: Person, today: datetime.date) -> str:
     """30대 / in their 30s; under 10; — when the birth is unknown."""

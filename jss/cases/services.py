@@ -8,7 +8,7 @@ basis from the maintained list; withdrawing consent (revoking) stops sharing at 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from jss.accounts.access import Role, membership_of
 from jss.audit.services import record
-from jss.cases.access import is_station_coordinator, may_share
+from jss.cases.access import FULL, is_station_coordinator, may_share, scope_for
 from jss.cases.bases import current_bases
-from jss.cases.models import Case, CaseEvent, CasePerson, Nomination, Share
+from jss.cases.models import Case, CaseEvent, CasePerson, ContactLog, Nomination, Share
 from jss.incidents.models import Incident
 from jss.institutions.models import Institution
 from jss.people.models import Person
@@ -307,3 +307,147 @@ def decline(nomination: Nomination, *, actor: Any, reason: str) -> Case:
         case.save(update_fields=["status", "declined_reason", "version", "updated_at"])
     _event(case, "decline", actor, nomination=nomination.pk)
     return case
+
+
+# --- monitoring and closure ------------------------------------------------------------------------------
+
+MONITORING_INTERVAL = datetime.timedelta(days=30)  # monthly contact by default
+WATCH_AFTER_CLOSURE = datetime.timedelta(days=365)  # a new report within this time reopens the case
+
+
+def _check_version(case: Case, version: int | None) -> None:
+    """Refuse a save based on an older version of the case (someone else saved meanwhile)."""
+    if version is not None and version != case.version:
+        raise CaseError(
+            _("Someone else changed this case meanwhile. Your text is kept below: check the case and save again."),
+            field="version",
+        )
+
+
+def may_work_on(actor: Any, case: Case) -> bool:
+    membership = membership_of(actor)
+    return (
+        membership is not None
+        and membership.casework
+        and (is_station_coordinator(actor, case) or membership.institution_id == case.lead_institution_id)
+    )
+
+
+@transaction.atomic
+def start_monitoring(case: Case, *, actor: Any, version: int | None = None) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_version(case, version)
+    if not may_work_on(actor, case):
+        raise CaseError(_("Only the station's coordinators and the lead institution change a case's status."))
+    if case.status not in (Case.Status.ACCEPTED, Case.Status.IN_COUNCIL, Case.Status.PLAN_ACTIVE):
+        raise CaseError(_("Only an accepted case can go into monitoring."))
+    case.status = Case.Status.MONITORING
+    case.version += 1
+    case.save(update_fields=["status", "version", "updated_at"])
+    _event(case, "monitor", actor)
+    return case
+
+
+@dataclass
+class ContactData:
+    contacted_on: datetime.date | None
+    kind: str
+    with_consent: bool
+    reached: bool = True
+    note: str = ""
+    next_contact_by: datetime.date | None = None
+
+
+def check_contact(data: ContactData, *, today: datetime.date | None = None) -> dict[str, str]:
+    today = today or timezone.localdate()
+    problems: dict[str, str] = {}
+    if data.contacted_on is None:
+        problems["contacted_on"] = _("Give the date of the contact.")
+    elif data.contacted_on > today:
+        problems["contacted_on"] = _("A contact cannot be in the future.")
+    if data.kind not in ContactLog.Kind.values:
+        problems["kind"] = _("Choose the kind of contact.")
+    if not data.with_consent:
+        problems["with_consent"] = _("Monitoring contacts need the person's consent: record none without it.")
+    if data.next_contact_by is not None and data.contacted_on is not None and data.next_contact_by <= data.contacted_on:
+        problems["next_contact_by"] = _("The next contact must come after this one.")
+    return problems
+
+
+@transaction.atomic
+def log_contact(case: Case, data: ContactData, *, actor: Any) -> ContactLog:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    membership = membership_of(actor)
+    if membership is None or scope_for(actor, case) != FULL:
+        raise CaseError(_("Only institutions that see the case in full record contacts."))
+    if case.status != Case.Status.MONITORING:
+        raise CaseError(_("Contacts are recorded while the case is monitored."))
+    if problems := check_contact(data):
+        field_name, message = next(iter(problems.items()))
+        raise CaseError(message, field=field_name)
+    assert data.contacted_on is not None
+    contact = ContactLog.objects.create(
+        case=case, contacted_on=data.contacted_on, kind=data.kind, with_consent=True, reached=data.reached,
+        note=data.note.strip(), next_contact_by=data.next_contact_by or data.contacted_on + MONITORING_INTERVAL,
+        institution=membership.institution, recorded_by=actor,
+    )  # fmt: skip
+    _event(case, "contact", actor, contact=contact.pk, contact_kind=data.kind, reached=data.reached)
+    return contact
+
+
+@transaction.atomic
+def close(case: Case, *, outcome: str, note: str, actor: Any, version: int | None = None) -> Case:
+    """Close the case with an outcome; it stays watched for a year: a new report reopens it."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_version(case, version)
+    if not may_work_on(actor, case):
+        raise CaseError(_("Only the station's coordinators and the lead institution change a case's status."))
+    if case.status not in OPEN_STATUSES or case.status == Case.Status.NOMINATED:
+        raise CaseError(_("Only an accepted, open case can be closed."))
+    if outcome not in Case.Outcome.values:
+        raise CaseError(_("Choose the outcome."), field="outcome")
+    if not note.strip():
+        raise CaseError(_("Write a final note: what was done and how it ended."), field="note")
+    case.status = Case.Status.CLOSED
+    case.outcome = outcome
+    case.closing_note = note.strip()
+    case.closed_at = timezone.now()
+    case.version += 1
+    case.save(update_fields=["status", "outcome", "closing_note", "closed_at", "version", "updated_at"])
+    _event(case, "close", actor, outcome=outcome)
+    return case
+
+
+def reopen_for_persons(person_ids: Iterable[int], *, actor: Any = None) -> list[Case]:
+    """Reopen the cases closed less than a year before a new report about one of their persons (the
+    council's repeat rule: any new incident within 12 months). Called right after reports are recorded,
+    one by one or imported in bulk."""
+    ids = set(person_ids)
+    if not ids:
+        return []
+    reopened = []
+    for case in Case.objects.filter(status=Case.Status.CLOSED, members__person__in=ids).distinct():
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if locked.status != Case.Status.CLOSED or locked.closed_at is None:
+                continue
+            news = list(
+                Incident.objects.filter(
+                    parties__person__in=locked.members.values("person"),
+                    reported_at__gt=locked.closed_at,
+                    reported_at__lte=locked.closed_at + WATCH_AFTER_CLOSURE,
+                )
+                .exclude(cases=locked)
+                .distinct()
+                .values_list("pk", flat=True)
+            )
+            if not news:
+                continue
+            locked.status = Case.Status.ACCEPTED
+            locked.reopened_at = timezone.now()
+            locked.version += 1
+            locked.save(update_fields=["status", "reopened_at", "version", "updated_at"])
+            locked.incidents.add(*news)
+            _event(locked, "reopen", actor, incidents=news)
+            reopened.append(locked)
+    return reopened

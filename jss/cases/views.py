@@ -20,7 +20,18 @@ from jss.accounts.access import membership_of
 from jss.audit.services import record_view
 from jss.cases import services
 from jss.cases.access import get_case_for_user, is_station_coordinator, may_share, scope_for
-from jss.cases.forms import AcceptForm, BasisForm, DeclineForm, NominateForm, RevokeForm, ShareForm, StatusFilterForm
+from jss.cases.forms import (
+    AcceptForm,
+    BasisForm,
+    CloseForm,
+    ContactForm,
+    DeclineForm,
+    NominateForm,
+    RevokeForm,
+    ShareForm,
+    StatusFilterForm,
+    VersionForm,
+)
 from jss.cases.models import Case, CasePerson, Nomination
 from jss.cases.queries import (
     PAGE_SIZE,
@@ -163,6 +174,8 @@ def _render_case(
     case: Case,
     *,
     share_form: ShareForm | None = None,
+    contact_form: ContactForm | None = None,
+    close_form: CloseForm | None = None,
     accept_forms: dict[int, AcceptForm] | None = None,
     decline_forms: dict[int, DeclineForm] | None = None,
     revoke_forms: dict[int, RevokeForm] | None = None,
@@ -204,6 +217,10 @@ def _render_case(
         )
         for view in page.shares
     ]
+    works = services.may_work_on(user, case)
+    open_accepted = case.status in (Case.Status.ACCEPTED, Case.Status.IN_COUNCIL, Case.Status.PLAN_ACTIVE,
+                                    Case.Status.MONITORING)  # fmt: skip
+    monitoring = case.status == Case.Status.MONITORING and scope == "full"
     return render(
         request,
         "cases/detail.html",
@@ -214,6 +231,15 @@ def _render_case(
             "decisions": decisions,
             "share_form": share_form if adds else None,
             "share_rows": share_rows,
+            "contacts": list(case.contacts.select_related("institution")) if scope == "full" else [],
+            "contact_form": (contact_form or ContactForm(prefix="contact", initial={"reached": True}))
+            if monitoring
+            else None,
+            "may_monitor": works and case.status != Case.Status.MONITORING and open_accepted,
+            "close_form": (close_form or CloseForm(prefix="close", initial={"version": case.version}))
+            if works and open_accepted
+            else None,
+            "version": case.version,
         },
         status=status,
     )
@@ -325,3 +351,77 @@ def share_revoke(request: HttpRequest, share_id: int) -> HttpResponse:
                 return redirect("cases:list")
             return redirect("cases:detail", case.pk)
     return _render_case(request, case, revoke_forms={share.pk: form}, status=400)
+
+
+# --- monitoring and closure ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def case_monitor(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    if not services.may_work_on(request.user, case):
+        raise PermissionDenied
+    form = VersionForm(request.POST)
+    try:
+        services.start_monitoring(
+            case, actor=request.user, version=form.cleaned_data["version"] if form.is_valid() else None
+        )
+    except services.CaseError as error:
+        return _refused(request, case, error)
+    messages.success(request, _("The case is now monitored: record each contact below."))
+    return redirect("cases:detail", case.pk)
+
+
+@login_required
+@require_POST
+def case_contact(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    if scope_for(request.user, case) != "full":
+        raise PermissionDenied
+    form = ContactForm(request.POST, prefix="contact")
+    if form.is_valid():
+        data = form.contact_data()
+        if problems := services.check_contact(data):
+            for name, message in problems.items():
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            try:
+                services.log_contact(case, data, actor=request.user)
+            except services.CaseError as error:
+                if error.field is None:
+                    return _refused(request, case, error)
+                _show_error(form, error)
+            else:
+                messages.success(request, _("The contact is recorded."))
+                return redirect("cases:detail", case.pk)
+    return _render_case(request, case, contact_form=form, status=400)
+
+
+@login_required
+@require_POST
+def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    if not services.may_work_on(request.user, case):
+        raise PermissionDenied
+    form = CloseForm(request.POST, prefix="close")
+    if form.is_valid():
+        try:
+            services.close(
+                case, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"], actor=request.user,
+                version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except services.CaseError as error:
+            if error.field is None:
+                return _refused(request, case, error)
+            _show_error(form, error)
+            if error.field == "version":  # keep their text, against the case as it is now
+                case.refresh_from_db()
+                data = {key: form.data.get(key) for key in form.data}
+                form = CloseForm({**data, "close-version": str(case.version)}, prefix="close")
+                form.is_valid()
+                form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The case is closed. A new report within a year reopens it."))
+            return redirect("cases:detail", case.pk)
+    return _render_case(request, case, close_form=form, status=400)

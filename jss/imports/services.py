@@ -442,6 +442,10 @@ def import_rows(
         from jss.repeats.engine import evaluate_for_persons
 
         evaluate_for_persons(saved.person_ids, now=timezone.now(), actor=actor)
+    if saved.person_ids:
+        from jss.cases.services import reopen_for_persons  # a closed case watched for a year reopens
+
+        reopen_for_persons(saved.person_ids, actor=actor)
     result = ImportResult(
         created=saved.created,
         unchanged=len(preview.unchanged_rows),

@@ -132,5 +132,9 @@ def record_incident(data: IncidentData, *, actor: User | None) -> Incident:
     # The repeat rules run at once, so a flag is raised before the next call (jss/repeats, docs/repeat-rules.md).
     from jss.repeats.engine import evaluate_for_persons  # the engine reads incidents: imported late
 
-    evaluate_for_persons(incident.parties.values_list("person_id", flat=True), now=timezone.now(), actor=actor)
+    persons = list(incident.parties.values_list("person_id", flat=True))
+    evaluate_for_persons(persons, now=timezone.now(), actor=actor)
+    from jss.cases.services import reopen_for_persons  # a closed case watched for a year reopens
+
+    reopen_for_persons(persons, actor=actor)
     return incident

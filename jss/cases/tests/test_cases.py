@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -166,3 +167,79 @@ def test_a_case_shared_in_full_opens_its_persons_and_reports_and_no_more(family,
     services.revoke_share(full, actor=officer, reason="사례 종결")
     assert not visible_persons(counsellor).exists()
     assert not visible_incidents(counsellor).exists()
+
+
+def accepted_case(family, officer):
+    nomination = nominate(family, officer)
+    return services.accept(nomination, actor=officer, lead_institution=officer.membership.institution)
+
+
+def contact(**overrides: Any) -> services.ContactData:
+    values: dict[str, Any] = {"contacted_on": timezone.localdate(), "kind": "phone", "with_consent": True,
+                              "note": "안부 확인"}  # fmt: skip
+    values.update(overrides)
+    return services.ContactData(**values)
+
+
+def test_monitoring_contacts_need_consent_and_default_to_monthly(family, officer, counsellor):
+    case = accepted_case(family, officer)
+    with pytest.raises(services.CaseError):
+        services.log_contact(case, contact(), actor=officer)  # not monitored yet
+    case = services.start_monitoring(case, actor=officer)
+    assert case.status == Case.Status.MONITORING
+    for bad, field in [
+        (contact(with_consent=False), "with_consent"),
+        (contact(contacted_on=timezone.localdate() + datetime.timedelta(days=1)), "contacted_on"),
+        (contact(kind="letter"), "kind"),
+        (contact(next_contact_by=timezone.localdate()), "next_contact_by"),
+    ]:
+        with pytest.raises(services.CaseError) as refused:
+            services.log_contact(case, bad, actor=officer)
+        assert refused.value.field == field
+    logged = services.log_contact(case, contact(), actor=officer)
+    assert logged.next_contact_by == timezone.localdate() + datetime.timedelta(days=30)
+    with pytest.raises(services.CaseError):
+        services.log_contact(case, contact(), actor=counsellor)  # an outsider
+
+
+def test_closing_needs_an_outcome_and_a_note_and_refuses_a_stale_version(family, officer):
+    case = accepted_case(family, officer)
+    seen = case.version
+    services.start_monitoring(case, actor=officer)  # someone else moves the case on meanwhile
+    with pytest.raises(services.CaseError) as stale:
+        services.close(case, outcome="no_repeat", note="재발 없음", actor=officer, version=seen)
+    assert stale.value.field == "version"
+    case.refresh_from_db()
+    with pytest.raises(services.CaseError) as no_note:
+        services.close(case, outcome="no_repeat", note=" ", actor=officer, version=case.version)
+    assert no_note.value.field == "note"
+    closed = services.close(
+        case, outcome="no_repeat", note="3개월 모니터링 중 재발 없음", actor=officer, version=case.version
+    )
+    assert (closed.status, closed.outcome, closed.closing_note) == (
+        "closed",
+        "no_repeat",
+        "3개월 모니터링 중 재발 없음",
+    )
+
+
+def test_a_new_report_within_a_year_of_closure_reopens_the_case(family, reports, officer):
+    case = services.close(accepted_case(family, officer), outcome="risk_reduced", note="종결", actor=officer)
+    other = reports.person("문", "다른", "1990-01-01")
+    reports.report(timezone.now(), victim=other)  # about someone else: nothing happens
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED
+    incident = reports.report(timezone.now(), victim=family["victim"], suspect=family["suspect"])
+    case.refresh_from_db()
+    assert case.status == Case.Status.ACCEPTED
+    assert case.reopened_at is not None
+    assert incident in case.incidents.all()
+    assert CaseEvent.objects.filter(case=case, kind="reopen").exists()
+
+
+def test_a_report_more_than_a_year_after_closure_does_not_reopen(family, reports, officer):
+    case = services.close(accepted_case(family, officer), outcome="risk_reduced", note="종결", actor=officer)
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - datetime.timedelta(days=400))
+    reports.report(timezone.now(), victim=family["victim"], suspect=family["suspect"])
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED

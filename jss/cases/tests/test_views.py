@@ -299,7 +299,7 @@ def test_the_case_page_does_not_grow_in_queries(
     client = as_user(officer)
     url = f"/cases/{nomination.case_id}/"
     client.get(url)
-    with django_assert_num_queries(28) as counted:
+    with django_assert_num_queries(29) as counted:
         client.get(url)
     reports.report(timezone.now() - datetime.timedelta(days=1), victim=family["victim"], suspect=family["suspect"])
     nominate(family, officer, reasons=["escalation"])
@@ -524,3 +524,53 @@ def test_a_lead_whose_consent_ran_out_needs_a_basis_again(as_user, family, nomin
     )
     assert refused.status_code == 400, "a share that ran out is no basis"
     assert refused.context["decisions"][0][1].errors["basis"] == [NO_LEAD_BASIS]
+
+
+@pytest.mark.access_route("cases:monitor")
+@pytest.mark.access_route("cases:contact")
+@pytest.mark.access_route("cases:close")
+def test_monitoring_contacts_and_closing_through_the_case_page(client, as_user, family, officer, counsellor):
+    from jss.cases import services as case_services
+
+    nomination = case_services.nominate(
+        case_services.NominationData(persons=[(family["victim"], "victim")], incidents=family["incidents"],
+                                     reasons=["repeat"]),
+        actor=officer,
+    )  # fmt: skip
+    case = case_services.accept(nomination, actor=officer, lead_institution=officer.membership.institution)
+    coordinator = as_user(officer)
+    base = f"/cases/{case.pk}"
+    for url in (f"{base}/monitor/", f"{base}/contacts/", f"{base}/close/"):
+        assert client.post(url).status_code == 302  # to sign in
+        assert as_user(counsellor).post(url).status_code == 404
+        assert coordinator.get(url).status_code == 405
+    assert "모니터링 시작" in coordinator.get(f"{base}/").content.decode()
+    coordinator.post(f"{base}/monitor/", {"version": case.version})
+    case.refresh_from_db()
+    assert case.status == "monitoring"
+
+    refused = coordinator.post(f"{base}/contacts/", {"contact-contacted_on": "2026-01-05", "contact-kind": "phone"})
+    assert refused.status_code == 400
+    assert "동의" in refused.content.decode()
+    assert coordinator.post(
+        f"{base}/contacts/",
+        {"contact-contacted_on": "2026-01-05", "contact-kind": "visit", "contact-with_consent": "on",
+         "contact-reached": "on", "contact-note": "아이와 함께 면담"},
+    ).status_code == 302  # fmt: skip
+    assert "아이와 함께 면담" in coordinator.get(f"{base}/").content.decode()
+
+    stale = coordinator.post(
+        f"{base}/close/", {"close-version": 1, "close-outcome": "no_repeat", "close-note": "재발 없이 종결"}
+    )
+    assert stale.status_code == 400
+    page = stale.content.decode()
+    assert "재발 없이 종결" in page  # their text is kept
+    assert "다른 사람이 이 사례를 바꾸었습니다" in page
+    case.refresh_from_db()
+    done = coordinator.post(
+        f"{base}/close/", {"close-version": case.version, "close-outcome": "no_repeat", "close-note": "재발 없이 종결"}
+    )
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.outcome) == ("closed", "no_repeat")
+    assert "새 신고가 있으면 다시 열립니다" in coordinator.get(f"{base}/").content.decode()
