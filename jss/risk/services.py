@@ -85,6 +85,8 @@ def save_answer(assessment: Assessment, item_id: str, answer: str, *, actor: Any
         raise AssessmentError(_("Answer yes, no or unknown."))
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.status != Assessment.Status.DRAFT:  # completed while this tap was on its way
+            raise AssessmentError(_("This assessment is not in progress for you."))
         locked.answers = {**locked.answers, item_id: answer}
         locked.save(update_fields=["answers", "updated_at"])
     return locked
@@ -181,6 +183,8 @@ def set_band(assessment: Assessment, band: str, reason: str, *, actor: Any) -> A
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status != Assessment.Status.COMPLETE:
         raise AssessmentError(_("Complete the assessment first."))
+    if getattr(membership_of(actor), "institution_id", None) != locked.institution_id:
+        raise AssessmentError(_("Only the institution that made the assessment sets its band."))
     pack = pack_of(locked)
     if band not in {b.code for b in pack.bands}:
         raise AssessmentError(_("Choose one of the instrument's bands."))

@@ -50,6 +50,8 @@ def assessment_start(request: HttpRequest, person_id: int) -> HttpResponse:
     incident_id = request.GET.get("incident") or request.POST.get("incident")
     if incident_id and str(incident_id).isdigit():
         incident = get_incident_for_user(request.user, int(incident_id))
+        if not incident.parties.filter(person=person).exists():  # a report about someone else
+            raise Http404
     role = membership_of(request.user).role  # type: ignore[union-attr]
     choices = packs_for(None, role)
     if request.method == "POST":
@@ -68,21 +70,28 @@ def assessment_start(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _render_form(
-    request: HttpRequest, assessment: Assessment, *, missing: tuple[str, ...] = (), error: str = "", status: int = 200
+    request: HttpRequest,
+    assessment: Assessment,
+    *,
+    missing: tuple[str, ...] = (),
+    error: str = "",
+    status: int = 200,
+    posted: dict[str, str] | None = None,
 ) -> HttpResponse:
     pack = services.pack_of(assessment)
-    answered = sum(1 for item in pack.items if assessment.answers.get(item.id) in ANSWERS)
+    answers = {**assessment.answers, **{k: v for k, v in (posted or {}).items() if v in ANSWERS}}
+    answered = sum(1 for item in pack.items if answers.get(item.id) in ANSWERS)
     return render(
         request,
         "risk/form.html",
         {
             "assessment": assessment,
             "pack": pack,
-            "items": [(item, assessment.answers.get(item.id, ""), item.id in missing) for item in pack.items],
+            "items": [(item, answers.get(item.id, ""), item.id in missing) for item in pack.items],
             "answered": answered,
             "missing": missing,
             "error": error,
-            "band_form": BandForm(pack=pack),
+            "band_form": BandForm(request.POST, pack=pack) if posted is not None else BandForm(pack=pack),
             # "Unknown" alone is a person's sex (미상); an answer is 모름, as the form's instructions say.
             "choices": [("yes", _("Yes")), ("no", _("No")), ("unknown", pgettext("risk answer", "Unknown"))],
         },
@@ -165,10 +174,10 @@ def assessment_complete(request: HttpRequest, assessment_id: int) -> HttpRespons
         )
     except services.MissingAnswersError as missing:
         assessment.refresh_from_db()
-        return _render_form(request, assessment, missing=missing.items, error=str(missing), status=400)
+        return _render_form(request, assessment, missing=missing.items, error=str(missing), status=400, posted=answers)
     except services.AssessmentError as error:
         assessment.refresh_from_db()
-        return _render_form(request, assessment, error=str(error), status=400)
+        return _render_form(request, assessment, error=str(error), status=400, posted=answers)
     messages.success(request, _("Assessment complete."))
     return redirect("risk:assessment", assessment.pk)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from jss.audit.models import AccessEvent
 from jss.risk import services
@@ -189,3 +190,35 @@ def test_the_home_page_counts_the_work_waiting(as_user, test_pack, victim, offic
     assert response.context["work"] == {"flags": 0, "duplicates": 0, "drafts": 1, "due": 1}
     assert "재평가 대상" in response.content.decode()
     assert "work" not in as_user(head).get("/").context
+
+
+def test_only_the_assessing_institution_sets_the_band(as_user, test_pack, victim, officer, social_worker, reports):
+    person, _incident = victim
+    reports.report(timezone.now(), victim=person, source="child_protection")  # the agency sees her too
+    assessment = services.start(person, test_pack, actor=officer)
+    services.complete(assessment, {k[5:]: v for k, v in ALL_NO.items()}, actor=officer)
+    other = as_user(social_worker)
+    assert other.get(f"/risk/{assessment.pk}/").status_code == 200  # completed: theirs to read
+    other.post(f"/risk/{assessment.pk}/band/", {"band": "severe", "reason": "다른 기관 판단"})
+    assessment.refresh_from_db()
+    assert (assessment.final_band, assessment.overridden_by) == ("caution", None)
+
+
+def test_an_assessment_cannot_cite_a_report_about_someone_else(as_user, test_pack, victim, officer, reports):
+    person, _incident = victim
+    stranger_report = reports.report(timezone.now(), victim=reports.person("문", "남", "1970-01-01"))
+    url = f"/risk/persons/{person.pk}/start/?incident={stranger_report.pk}"
+    assert as_user(officer).get(url).status_code == 404
+
+
+def test_a_failed_completion_keeps_the_band_and_the_reason_typed(as_user, test_pack, victim, officer):
+    person, _incident = victim
+    assessment = services.start(person, test_pack, actor=officer)
+    response = as_user(officer).post(
+        f"/risk/{assessment.pk}/complete/", {"item-choked": "no", "band": "severe", "reason": "흉기 구입 정보"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "흉기 구입 정보" in page
+    assert 'value="severe" selected' in page
+    assert 'name="item-choked" value="no" checked' in page
