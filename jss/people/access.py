@@ -79,8 +79,21 @@ def visible_links(user: object) -> QuerySet[PersonLink]:
     )
 
 
+def sees_merged_record(user: object, link: PersonLink) -> bool:
+    """For a merge: whether the user may see a report the merged record brought (else its details are not
+    theirs to see through the kept person)."""
+    from jss.incidents.access import visible_incidents  # incidents build on people: imported late
+
+    if link.status != PersonLink.Status.MERGED:
+        return True
+    return visible_incidents(user).filter(parties__pk__in=link.moved_parties).exists()
+
+
 def get_link_for_user(user: object, link_id: int) -> PersonLink:
     try:
-        return visible_links(user).select_related("person__region", "other__region").get(pk=link_id)
+        link = visible_links(user).select_related("person__region", "other__region").get(pk=link_id)
     except PersonLink.DoesNotExist as missing:
         raise Http404 from missing
+    if not sees_merged_record(user, link):
+        raise Http404
+    return link

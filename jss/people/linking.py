@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,13 +81,40 @@ def _reevaluate(person_ids: Iterable[int], actor: Any) -> None:
     evaluate_for_persons(person_ids, now=timezone.now(), actor=actor)
 
 
+def _lock_persons(link: PersonLink) -> tuple[Person, Person]:
+    """Both records, locked (in id order, so two merges cannot deadlock) and read afresh."""
+    locked = {
+        p.pk: p
+        for p in Person.objects.select_for_update().filter(pk__in=[link.person_id, link.other_id]).order_by("pk")
+    }
+    return locked[link.person_id], locked[link.other_id]
+
+
 def _merge(link: PersonLink, *, actor: Any, note: str, reevaluate: bool = True) -> PersonLink:
     from jss.incidents.models import Party
+    from jss.risk.models import Assessment
 
-    person, other = link.person, link.other
+    person, other = _lock_persons(link)
     _check_mergeable(person, other)
-    parties = list(Party.objects.filter(person=other).values_list("pk", flat=True))
+    held = set(Party.objects.filter(person=person).values_list("incident_id", "role"))
+    dropped = []
+    parties = []
+    for party in Party.objects.filter(person=other):
+        if (party.incident_id, party.role) in held:  # one person entered twice in one report
+            dropped.append([party.incident_id, party.role])
+            party.delete()
+        else:
+            parties.append(party.pk)
     Party.objects.filter(pk__in=parties).update(person=person)
+    drafts = set(
+        Assessment.objects.filter(person=person, status=Assessment.Status.DRAFT).values_list("pack_id", "assessor_id")
+    )
+    assessments = [
+        a.pk
+        for a in Assessment.objects.filter(person=other)
+        if a.status != Assessment.Status.DRAFT or (a.pack_id, a.assessor_id) not in drafts
+    ]
+    Assessment.objects.filter(pk__in=assessments).update(person=person)
     moved_relationships = []
     for relationship in Relationship.objects.filter(Q(person=other) | Q(other=other)).exclude(
         Q(person=person) | Q(other=person)
@@ -104,6 +131,8 @@ def _merge(link: PersonLink, *, actor: Any, note: str, reevaluate: bool = True) 
     link.status = PersonLink.Status.MERGED
     link.moved_parties = parties
     link.moved_relationships = moved_relationships
+    link.moved_assessments = assessments
+    link.dropped_parties = dropped
     link.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     link.decided_at = timezone.now()
     link.note = note
@@ -150,7 +179,7 @@ def unmerge(link: PersonLink, *, actor: Any, note: str) -> PersonLink:
         raise LinkRefusedError(_("Only a merge can be undone."))
     if not note.strip():
         raise LinkRefusedError(_("Say why the merge is undone."))
-    other = link.other
+    _kept, other = _lock_persons(link)
     # The kept person may have been merged into a third record since: its parties are there now.
     holders = [link.person_id]
     holder = link.person
@@ -158,8 +187,17 @@ def unmerge(link: PersonLink, *, actor: Any, note: str) -> PersonLink:
         holders.append(holder.merged_into_id)
         holder = Person.objects.get(pk=holder.merged_into_id)
     moved_back = Party.objects.filter(pk__in=link.moved_parties, person__in=holders).update(person=other)
+    if moved_back != len(link.moved_parties):
+        raise LinkRefusedError(
+            _("Some of the reports moved by the merge are not where it left them: nothing was undone.")
+        )
+    for incident_id, role in link.dropped_parties:
+        Party.objects.get_or_create(incident_id=incident_id, person=other, role=role)
     for relationship_id, side in link.moved_relationships:
         Relationship.objects.filter(pk=relationship_id, **{f"{side}__in": holders}).update(**{side: other})
+    from jss.risk.models import Assessment
+
+    Assessment.objects.filter(pk__in=link.moved_assessments, person__in=holders).update(person=other)
     other.merged_into = None
     other.save(update_fields=["merged_into"])
     link.status = PersonLink.Status.UNMERGED
@@ -254,10 +292,7 @@ def apply_linkage(result: LinkageResult, run: LinkageRun, *, automatic: bool = T
                     defaults={**fields, "origin": PersonLink.Origin.AUTOMATIC, "review_reason": ""},
                 )  # fmt: skip
                 link = PersonLink.objects.select_related("person", "other").get(pk=link.pk)
-                try:
-                    with transaction.atomic():
-                        _merge(link, actor=None, note="", reevaluate=False)
-                except LinkRefusedError:
+                if opposite_roles_incident(link.person, link.other) is not None:
                     link.status = PersonLink.Status.DISTINCT
                     link.review_reason = "victim_and_suspect"
                     link.decided_at = timezone.now()
@@ -265,6 +300,14 @@ def apply_linkage(result: LinkageResult, run: LinkageRun, *, automatic: bool = T
                     record(None, "people.keep_apart", link, {"person": key[0], "other": key[1], "automatic": True})
                     decided.add(key)
                     run.kept_apart += 1
+                    continue
+                try:
+                    with transaction.atomic():
+                        _merge(link, actor=None, note="", reevaluate=False)
+                except (LinkRefusedError, IntegrityError):  # changed meanwhile: a person decides
+                    link.review_reason = "not_merged_automatically"
+                    link.save(update_fields=["review_reason"])
+                    existing.add(key)
                     continue
             roots.parent[key[1]] = key[0]
             decided.add(key)

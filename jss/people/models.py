@@ -223,6 +223,10 @@ class PersonLink(models.Model):
     evidence = models.JSONField(_("evidence"), default=list, blank=True)
     moved_parties = models.JSONField(default=list, blank=True, editable=False)
     moved_relationships = models.JSONField(default=list, blank=True, editable=False)
+    moved_assessments = models.JSONField(default=list, blank=True, editable=False)
+    # [incident id, role] of the other's parties dropped because the kept person had the same place in the
+    # same report (one person entered twice); an unmerge puts them back.
+    dropped_parties = models.JSONField(default=list, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

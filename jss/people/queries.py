@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jss.incidents.models import Incident
 from jss.incidents.queries import person_incidents
-from jss.people.access import visible_links
+from jss.people.access import sees_merged_record, visible_links
 from jss.people.models import LinkageRun, Person, PersonLink
 
 COMPARISONS: dict[str, Promise] = {
@@ -46,6 +46,7 @@ REVIEW_REASONS: dict[str, Promise] = {
     "two_established_names": _("Each given name is written the same way in other records: probably two people."),
     "too_few_records": _("Too few persons yet for merging without a person."),
     "victim_and_suspect": _("Victim and suspect of the same report: kept apart."),
+    "not_merged_automatically": _("Strong enough to merge, but the records changed during the run: decide."),
 }
 RUN_NOTES: dict[str, Promise] = {
     LinkageRun.NOTHING_TO_COMPARE: _("Fewer than two persons: nothing to compare."),
@@ -65,13 +66,14 @@ def link_queue(user: object) -> QuerySet[PersonLink]:
     )
 
 
-def recent_decisions(user: object, *, limit: int = 20) -> QuerySet[PersonLink]:
-    return (
+def recent_decisions(user: object, *, limit: int = 20) -> list[PersonLink]:
+    decided = (
         visible_links(user)
         .exclude(status=PersonLink.Status.PENDING)
         .select_related("person", "other", "decided_by")
-        .order_by("-decided_at", "-pk")[:limit]
+        .order_by("-decided_at", "-pk")[: limit * 3]
     )
+    return [link for link in decided if sees_merged_record(user, link)][:limit]
 
 
 def last_run() -> LinkageRun | None:

@@ -8,7 +8,7 @@ from django.conf import settings
 from jss.audit.models import AccessEvent
 from jss.people.models import PersonLink
 
-from .conftest import pending
+from .conftest import ago, pending
 
 
 @pytest.fixture
@@ -115,3 +115,15 @@ def test_the_kept_persons_page_lists_the_records_merged_into_it(as_user, link, o
     assert "이 기록에 합쳐진 기록" in page
     assert f"/people/duplicates/{link.pk}/" in page
     assert client.get(f"/incidents/persons/{link.other_id}/").status_code == 404  # a merged record has no page
+
+
+def test_a_merge_is_shown_only_to_those_who_see_a_report_the_merged_record_brought(
+    as_user, split_person, officer, social_worker, reports
+):
+    first, second = split_person["first"], split_person["second"]
+    reports.report(ago(1), victim=first, source="child_protection")  # the agency sees the kept record only
+    link = pending(first, second)
+    as_user(officer).post(f"/people/duplicates/{link.pk}/decide/", {"decision": "merge"})
+    assert as_user(officer).get(f"/people/duplicates/{link.pk}/").status_code == 200
+    assert as_user(social_worker).get(f"/people/duplicates/{link.pk}/").status_code == 404
+    assert link not in as_user(social_worker).get("/people/duplicates/").context["decisions"]

@@ -175,3 +175,50 @@ def test_a_run_that_cannot_train_says_so_and_changes_nothing(split_person, monke
     assert (run.note, run.merged, run.queued) == (LinkageRun.UNTRAINED, 0, 0)
     assert run.finished_at is not None
     assert PersonLink.objects.count() == 0
+
+
+def test_one_person_entered_twice_in_one_report_merges_and_unmerges(reports, officer):
+    first = reports.person("고", "은비", "1988-04-12")
+    second = reports.person("고", "은비", "1988-04-12")
+    report = reports.report(ago(5), victim=[first, second])  # entered twice as the victim
+    link = linking.merge(pending(first, second), actor=officer)
+    assert list(report.parties.values_list("person_id", "role")) == [(first.pk, "victim")]
+    assert link.dropped_parties == [[report.pk, "victim"]]
+    linking.unmerge(link, actor=officer, note="두 사람이었음")
+    assert set(report.parties.values_list("person_id", flat=True)) == {first.pk, second.pk}
+
+
+def test_a_merge_takes_the_other_records_risk_assessments_and_an_unmerge_gives_them_back(
+    split_person, officer, tmp_path, settings
+):
+    from jss.risk import packs
+    from jss.risk import services as risk
+    from jss.risk.tests.conftest import TEST_PACK
+
+    (tmp_path / "test-dv-v1.yaml").write_text(TEST_PACK, encoding="utf-8")
+    settings.JSS_RISK_PACK_DIRS = [tmp_path]
+    packs.clear_cache()
+    first, second = split_person["first"], split_person["second"]
+    done = risk.complete(
+        risk.start(second, packs.current_packs()["test-dv"], actor=officer),
+        dict.fromkeys(["choked", "threats", "more_often", "drinking", "afraid"], "no"),
+        actor=officer,
+    )
+    link = linking.merge(pending(first, second), actor=officer)
+    done.refresh_from_db()
+    assert done.person == first
+    assert link.moved_assessments == [done.pk]
+    linking.unmerge(link, actor=officer, note="다른 사람")
+    done.refresh_from_db()
+    assert done.person == second
+    packs.clear_cache()
+
+
+def test_a_merge_is_not_undone_when_its_reports_have_moved_elsewhere(split_person, officer):
+    first, second = split_person["first"], split_person["second"]
+    link = linking.merge(pending(first, second), actor=officer)
+    Party.objects.filter(pk__in=link.moved_parties).update(person=split_person["suspect"])  # as if moved away
+    with pytest.raises(linking.LinkRefusedError):
+        linking.unmerge(link, actor=officer, note="다른 사람")
+    link.refresh_from_db()
+    assert link.status == PersonLink.Status.MERGED
