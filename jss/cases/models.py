@@ -125,6 +125,7 @@ class Nomination(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    declined_reason = EncryptedTextField(_("reason for declining"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -288,6 +288,18 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
             else ""
         )
         return TimelineEntry(event.at, "event", title, text, institution)
+    if event.kind == "lead_change":
+        title = _("Lead institution: %(name)s") % {"name": names.get(detail.get("lead", 0), "")}
+        return TimelineEntry(event.at, "event", title, _("the lead's basis for sharing ended"), institution)
+    titles = {
+        "monitor": _("Monitoring started"),
+        "contact": _("Monitoring contact"),
+        "close": _("Case closed"),
+        "reopen": _("Reopened: a new report within a year of closure"),
+    }
+    if event.kind in titles:
+        text = str(dict(Case.Outcome.choices).get(detail.get("outcome", ""), "")) if event.kind == "close" else ""
+        return TimelineEntry(event.at, "event", str(titles[event.kind]), text, institution)
     return TimelineEntry(event.at, "event", event.kind, "", institution)
 
 
@@ -370,7 +382,9 @@ def _timeline(user: object, case: Case, members: list[CasePerson], scope: str) -
         rule = rules.get(flag.rule_id)
         entries.append(
             TimelineEntry(
-                flag.fired_at, "flag", rule.title(language) if rule else flag.rule_id, flag.explanation(language),
+                # The explanation lists dates, sources and kinds of reports: only for a reader who may open the flag.
+                flag.fired_at, "flag", rule.title(language) if rule else flag.rule_id,
+                flag.explanation(language) if flag.pk in allowed else "",
                 flag.station.name if flag.station else "",
                 url=reverse("repeats:detail", args=[flag.pk]) if flag.pk in allowed else "",
                 marker=flag.get_state_display(),

@@ -96,7 +96,9 @@ def nominate(data: NominationData, *, actor: Any) -> Nomination:
     victims = [person.pk for person, role in data.persons if role == CasePerson.Role.VICTIM]
     case = (
         Case.objects.select_for_update()
-        .filter(station=station, status__in=OPEN_STATUSES, members__person__in=victims)
+        .filter(
+            station=station, status__in=OPEN_STATUSES, members__person__in=victims, members__role=CasePerson.Role.VICTIM
+        )
         .order_by("created_at")
         .first()
     )
@@ -126,13 +128,21 @@ def nominate_from_flag(flag: Any, *, note: str, actor: Any) -> Nomination:
         "critical_indicator": Nomination.Reason.CRITICAL_INDICATOR,
         "high_risk_assessment": Nomination.Reason.HIGH_RISK,
     }.get(flag.rule_id, Nomination.Reason.OTHER)
-    incidents = list(flag.incidents.all())
+    # Only the persons and reports the proposer may see go into the nomination (a household flag may hold
+    # other institutions' reports): nominating must not open anything to the nominating institution.
+    from jss.incidents.access import visible_incidents
+    from jss.people.access import visible_persons
+
+    incidents = list(visible_incidents(actor).filter(pk__in=flag.incidents.values("pk")))
     roles: dict[int, str] = {}
     for incident in incidents:
         for party in incident.parties.all():
             if party.role in (CasePerson.Role.VICTIM, CasePerson.Role.SUSPECT):
                 roles.setdefault(party.person_id, party.role)
-    persons = [(person, roles.get(person.pk, CasePerson.Role.OTHER)) for person in flag.persons.all()]
+    persons = [
+        (person, roles.get(person.pk, CasePerson.Role.OTHER))
+        for person in visible_persons(actor).filter(pk__in=flag.persons.values("pk"))
+    ]
     if flag.person_id and not any(role == CasePerson.Role.VICTIM for _p, role in persons):
         persons = [(p, CasePerson.Role.VICTIM if p.pk == flag.person_id else r) for p, r in persons]
     return nominate(
@@ -244,6 +254,16 @@ def revoke_share(share: Share, *, actor: Any, reason: str, consent_withdrawn: bo
     share.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     _event(share.case, "share_revoke", actor, share=share.pk, institution=share.institution_id,
            consent_withdrawn=consent_withdrawn)  # fmt: skip
+    case = Case.objects.select_for_update().get(pk=share.case_id)
+    if case.lead_institution_id == share.institution_id:
+        # Without a basis the lead cannot go on leading: the station's working council holds the case until
+        # its coordinator names another lead.
+        station_institution = Institution.objects.filter(station=case.station_id).first()
+        if station_institution is not None:
+            case.lead_institution = station_institution
+            case.version += 1
+            case.save(update_fields=["lead_institution", "version", "updated_at"])
+            _event(case, "lead_change", actor, lead=station_institution.pk, previous=share.institution_id)
     return share
 
 
@@ -268,8 +288,8 @@ def accept(
     if nomination.status != Nomination.Status.PENDING:
         raise CaseError(_("This nomination has been decided already."))
     station_institution = membership_of(actor).institution_id  # type: ignore[union-attr]
-    already = any(
-        share.is_active()
+    already = any(  # the lead must see the case in full
+        share.is_active() and share.scope == Share.Scope.FULL
         for share in Share.objects.filter(case=case, institution=lead_institution, revoked_at__isnull=True)
     )
     if lead_institution.pk != station_institution and not already:
@@ -300,6 +320,8 @@ def decline(nomination: Nomination, *, actor: Any, reason: str) -> Case:
     if not reason.strip():
         raise CaseError(_("Say why the nomination is declined."), field="reason")
     _decide_nomination(nomination, Nomination.Status.DECLINED, actor)
+    nomination.declined_reason = reason.strip()
+    nomination.save(update_fields=["declined_reason"])
     if case.status == Case.Status.NOMINATED and not case.nominations.filter(status=Nomination.Status.PENDING).exists():
         case.status = Case.Status.DECLINED
         case.declined_reason = reason.strip()

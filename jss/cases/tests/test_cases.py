@@ -243,3 +243,81 @@ def test_a_report_more_than_a_year_after_closure_does_not_reopen(family, reports
     reports.report(timezone.now(), victim=family["victim"], suspect=family["suspect"])
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
+
+
+def test_a_suspect_nominated_as_a_victim_gets_a_case_of_their_own(family, officer):
+    first = nominate(family, officer)
+    counter = services.nominate(
+        services.NominationData(persons=[(family["suspect"], "victim")], incidents=family["incidents"],
+                                reasons=["other"], note="맞신고"),
+        actor=officer,
+    )  # fmt: skip
+    assert counter.case != first.case
+
+
+def test_a_declined_nomination_keeps_its_reason_even_on_an_accepted_case(family, officer, social_worker):
+    accepted = nominate(family, officer)
+    services.accept(accepted, actor=officer, lead_institution=officer.membership.institution)
+    later = nominate(family, social_worker)
+    services.decline(later, actor=officer, reason="이미 협의체에서 다루는 중")
+    later.refresh_from_db()
+    assert later.declined_reason == "이미 협의체에서 다루는 중"
+
+
+def test_a_summary_share_is_no_basis_for_leading(family, officer, child_protection):
+    nomination = nominate(family, officer)
+    services.grant_share(nomination.case, statute(child_protection, scope=Share.Scope.SUMMARY), actor=officer)
+    with pytest.raises(services.CaseError) as refused:
+        services.accept(nomination, actor=officer, lead_institution=child_protection)
+    assert refused.value.field == "basis"
+
+
+def test_the_lead_loses_the_lead_with_its_basis(family, officer, child_protection):
+    nomination = nominate(family, officer)
+    case = services.accept(nomination, actor=officer, lead_institution=child_protection,
+                           lead_share=statute(child_protection))  # fmt: skip
+    share = Share.objects.get(case=case, institution=child_protection)
+    services.revoke_share(share, actor=officer, reason="근거 재검토")
+    case.refresh_from_db()
+    assert case.lead_institution == officer.membership.institution
+    assert CaseEvent.objects.filter(case=case, kind="lead_change").exists()
+
+
+def test_a_proposal_nominates_only_what_the_proposer_may_see(family, reports, social_worker, officer):
+    reports.report(timezone.now() - datetime.timedelta(days=1), victim=family["victim"], suspect=family["suspect"])
+    evaluate_all(now=timezone.now())
+    flag = Flag.objects.get(rule_id="escalation", state="active")
+    propose_flag(flag, note="", actor=social_worker)
+    nomination = Nomination.objects.get(flag=flag)
+    # The agency reported one of the three: only that report goes into the case.
+    assert [i.source for i in nomination.case.incidents.all()] == ["child_protection"]
+
+
+def test_the_timeline_shows_a_flags_explanation_only_to_who_may_open_the_flag(
+    family, reports, officer, wee_centre, counsellor
+):
+    from jss.cases.queries import case_page
+
+    reports.report(timezone.now() - datetime.timedelta(days=1), victim=family["victim"], suspect=family["suspect"])
+    evaluate_all(now=timezone.now())
+    case = nominate(family, officer).case
+    services.grant_share(case, statute(wee_centre, scope=Share.Scope.SUMMARY), actor=officer)
+    mine = [e for e in case_page(officer, case, scope="full").timeline if e.kind == "flag"]
+    theirs = [e for e in case_page(counsellor, case, scope="summary").timeline if e.kind == "flag"]
+    assert mine
+    assert all(e.text for e in mine)
+    assert theirs
+    assert not any(e.text for e in theirs)
+
+
+def test_the_timeline_names_monitoring_closure_and_reopening(family, reports, officer):
+    from jss.cases.queries import case_page
+
+    case = services.start_monitoring(accepted_case(family, officer), actor=officer)
+    services.log_contact(case, contact(), actor=officer)
+    services.close(case, outcome="no_repeat", note="종결", actor=officer)
+    reports.report(timezone.now(), victim=family["victim"], suspect=family["suspect"])
+    case.refresh_from_db()
+    titles = [e.title for e in case_page(officer, case, scope="full").timeline if e.kind == "event"]
+    for title in ("모니터링 시작", "모니터링 연락", "사례 종결", "재개: 종결 후 1년 안에 새 신고"):
+        assert title in titles
