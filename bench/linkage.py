@@ -224,7 +224,7 @@ def synthetic(records: int, seed: int, thresholds: Thresholds, *, show_model: bo
         verdicts.append(check(f"under {TARGET_SECONDS_1M} s and {TARGET_MEMORY_MB_1M / 1024:.0f} GB", fast))
         ok = ok and fast
     print("; ".join(verdicts))
-    result.connection.close()
+    result.close()
     return ok
 
 
@@ -298,7 +298,7 @@ def febrl(thresholds: Thresholds) -> None:
         print(f"\n== {name} ==")
         print(f"pairwise (persons after clustering): {cluster_quality(result).line()}")
         print(f"linkage time {result.timings['total']:.1f} s")
-        result.connection.close()
+        result.close()
 
 
 def main() -> None:

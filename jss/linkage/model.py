@@ -20,6 +20,8 @@ from __future__ import annotations
 import logging
 import math
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -453,6 +455,13 @@ class LinkageResult:
     comparisons: tuple[Comparison, ...]
     model: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    spill_directory: str = ""
+
+    def close(self) -> None:
+        """Close the database and remove what it spilled to disk."""
+        self.connection.close()
+        if self.spill_directory:
+            shutil.rmtree(self.spill_directory, ignore_errors=True)
 
     def pairs(self, *, decision: Decision | None = None, limit: int | None = None) -> list[Pair]:
         """Pairs, strongest first, each with the level and weight of every comparison."""
@@ -516,7 +525,12 @@ def link_records(
     record_count = features.num_rows
     if record_count < 2:
         raise ValueError("linking needs two records at least")
-    connection = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": False})
+    # What DuckDB spills beyond memory_limit holds decrypted names: a private directory (mode 700), removed by
+    # LinkageResult.close().
+    spill = tempfile.mkdtemp(prefix="jss-linkage-")
+    connection = duckdb.connect(
+        config={"memory_limit": memory_limit, "preserve_insertion_order": False, "temp_directory": spill}
+    )
     _check_character_distances(connection)
     if threads:
         connection.execute(f"SET threads = {int(threads)}")
@@ -554,6 +568,7 @@ def link_records(
         names = [c["output_column_name"] for c in (fallback_model or {}).get("comparisons", [])]
         if names != [c.name for c in comparisons]:
             connection.close()
+            shutil.rmtree(spill, ignore_errors=True)
             raise UntrainedModelError(
                 "too few duplicate pairs left to train the model, and no earlier model with the same comparisons"
             )
@@ -580,6 +595,7 @@ def link_records(
     timings["cluster"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started
     return LinkageResult(
+        spill_directory=spill,
         trained=trained_fully,
         connection=connection,
         thresholds=thresholds,

@@ -363,7 +363,7 @@ def run_linkage(*, now: datetime.datetime | None = None, **options: Any) -> Link
         if not automatic:
             run.note = LinkageRun.TOO_FEW_TO_MERGE
         apply_linkage(result, run, automatic=automatic)
-        result.connection.close()
+        result.close()
         changed = PersonLink.objects.filter(run=run, status=PersonLink.Status.MERGED).values_list(
             "person_id", "other_id"
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Iterator
 from itertools import combinations
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -94,8 +96,11 @@ def records() -> pa.Table:
 
 
 @pytest.fixture(scope="module")
-def result(records: pa.Table) -> LinkageResult:
-    return link_records(records, seed=SEED, u_max_pairs=2e6)
+def result(records: pa.Table) -> Iterator[LinkageResult]:
+    linked = link_records(records, seed=SEED, u_max_pairs=2e6)
+    yield linked
+    linked.close()
+    assert not Path(linked.spill_directory).exists(), "what DuckDB spilled is removed"
 
 
 def _entities(records: pa.Table) -> dict[int, int]:
