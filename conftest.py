@@ -13,7 +13,7 @@ from django.test import Client
 
 from jss.accounts.models import User
 from jss.institutions.models import Institution
-from tests.factories import PASSWORD, Role, load_jeju, make_institution, make_member
+from tests.factories import IDO2, PASSWORD, Reports, Role, load_jeju, make_institution, make_member
 
 
 @pytest.fixture(autouse=True)
@@ -120,3 +120,16 @@ def signed_in(user: User) -> Client:
 @pytest.fixture
 def as_user():
     return signed_in
+
+
+@pytest.fixture
+def hotline(jeju: None) -> Institution:
+    return make_institution(
+        "hotline-1366", "여성긴급전화1366 제주센터", category=Institution.Category.WOMEN_HOTLINE, region_code=IDO2
+    )
+
+
+@pytest.fixture
+def reports(dongbu_station: Institution, hotline: Institution, child_protection: Institution) -> Reports:
+    """Records reports as the intake form does, at fixed times (tests.factories.Reports)."""
+    return Reports({"112": dongbu_station, "1366": hotline, "child_protection": child_protection})

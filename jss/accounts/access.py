@@ -24,6 +24,22 @@ def membership_of(user: Any) -> Membership | None:
     return membership
 
 
+CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.COORDINATOR})
+
+
+def caseworker_membership(user: Any) -> Membership | None:
+    """The membership of a user who does casework (a coordinator or practitioner whose institution takes
+    cases: see Membership.casework), else None. The one test behind every app's need-to-know rules."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in CASEWORK_ROLES or not membership.casework:
+        return None
+    return membership
+
+
+def is_caseworker(user: Any) -> bool:
+    return caseworker_membership(user) is not None
+
+
 def role_of(user: Any) -> str | None:
     membership = membership_of(user)
     return membership.role if membership is not None else None

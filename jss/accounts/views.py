@@ -13,9 +13,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from jss.accounts import services
-from jss.accounts.access import get_invited_user, membership_of
+from jss.accounts.access import get_invited_user, is_caseworker, membership_of
 from jss.accounts.forms import ChangePasswordForm, SignInForm, username_attempted
-from jss.accounts.models import Membership
 from jss.accounts.queries import casework_counts, home_context
 
 
@@ -24,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, "accounts/landing.html", {"signed_in_without_membership": request.user.is_authenticated})
     context = home_context(membership, today=timezone.localdate())
-    if membership.role in {Membership.Role.COORDINATOR, Membership.Role.PRACTITIONER} and membership.casework:
+    if is_caseworker(request.user):
         context["work"] = casework_counts(request.user)
     return render(request, f"accounts/home_{membership.role}.html", context)
 

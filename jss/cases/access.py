@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from jss.accounts.access import Role, membership_of
+from jss.accounts.access import Role, caseworker_membership, membership_of
 from jss.cases.models import Case, Share
 
 FULL = Share.Scope.FULL
@@ -36,8 +36,8 @@ def fully_shared_cases(institution_id: int) -> QuerySet[Share, Any]:
 
 
 def visible_cases(user: object) -> QuerySet[Case]:
-    membership = membership_of(user)
-    if membership is None or membership.role not in {Role.COORDINATOR, Role.PRACTITIONER} or not membership.casework:
+    membership = caseworker_membership(user)
+    if membership is None:
         return Case.objects.none()
     rule = Q(pk__in=_active_shares(membership.institution_id).values("case")) | Q(
         nominations__institution=membership.institution_id

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jss.accounts.access import Role, membership_of
+from jss.accounts.access import caseworker_membership, membership_of
 from jss.audit.services import record
 from jss.cases.access import FULL, is_station_coordinator, may_share, scope_for
 from jss.cases.bases import current_bases
@@ -85,8 +85,8 @@ def _check_nomination(data: NominationData) -> None:
 @transaction.atomic
 def nominate(data: NominationData, *, actor: Any) -> Nomination:
     """Nominate a case for the working council; joins the open case of the same victim at that station."""
-    membership = membership_of(actor)
-    if membership is None or membership.role not in {Role.COORDINATOR, Role.PRACTITIONER} or not membership.casework:
+    membership = caseworker_membership(actor)
+    if membership is None:
         raise CaseError(_("Only caseworkers nominate cases."))
     _check_nomination(data)
     station = data.station or station_for(data.incidents)

@@ -6,21 +6,18 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from jss.accounts.access import Role, membership_of
+from jss.accounts.access import Role, caseworker_membership, is_caseworker
 from jss.cases.access import fully_shared_cases
 from jss.incidents.models import Incident
 
-CASEWORK_ROLES = {Role.PRACTITIONER, Role.COORDINATOR}
-
 
 def can_report(user: object) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role in CASEWORK_ROLES and membership.casework
+    return is_caseworker(user)
 
 
 def visible_incidents(user: object) -> QuerySet[Incident]:
-    membership = membership_of(user)
-    if membership is None or membership.role not in CASEWORK_ROLES or not membership.casework:
+    membership = caseworker_membership(user)
+    if membership is None:
         return Incident.objects.none()
     rule = Q(reporting_institution=membership.institution_id)
     if membership.role == Role.COORDINATOR and membership.station_id is not None:

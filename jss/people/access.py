@@ -13,16 +13,14 @@ from django.core import signing
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from jss.accounts.access import Role, membership_of
+from jss.accounts.access import Role, caseworker_membership, is_caseworker
 from jss.cases.access import fully_shared_cases
 from jss.people.models import Person, PersonLink
 
-CASEWORK_ROLES = {Role.PRACTITIONER, Role.COORDINATOR}
-
 
 def visible_persons(user: object) -> QuerySet[Person]:
-    membership = membership_of(user)
-    if membership is None or membership.role not in CASEWORK_ROLES or not membership.casework:
+    membership = caseworker_membership(user)
+    if membership is None:
         return Person.objects.none()
     rule = Q(parties__incident__reporting_institution=membership.institution_id)
     if membership.role == Role.COORDINATOR and membership.station_id is not None:
@@ -50,8 +48,7 @@ def link_token(user: object, person: Person) -> str:
 def get_person_for_linking(user: object, token: str) -> Person | None:
     """The person behind a suggestion this user was offered within the hour; None when the token is
     forged, someone else's, expired, or the person was merged meanwhile. Caseworkers only."""
-    membership = membership_of(user)
-    if membership is None or membership.role not in CASEWORK_ROLES or not membership.casework:
+    if not is_caseworker(user):
         raise Http404
     try:
         data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
@@ -66,8 +63,7 @@ def get_person_for_linking(user: object, token: str) -> Person | None:
 
 
 def can_review_links(user: object) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role in CASEWORK_ROLES and membership.casework
+    return is_caseworker(user)
 
 
 def visible_links(user: object) -> QuerySet[PersonLink]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from jss.accounts.access import membership_of
-from jss.people.access import CASEWORK_ROLES, visible_persons
+from jss.accounts.access import is_caseworker
+from jss.people.access import visible_persons
 from jss.risk.models import Assessment
 
 
 def can_assess(user: object) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role in CASEWORK_ROLES and membership.casework
+    return is_caseworker(user)
 
 
 def visible_assessments(user: object) -> QuerySet[Assessment]:

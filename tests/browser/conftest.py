@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -94,10 +94,13 @@ def browser() -> Iterator[Browser]:
         playwright.stop()
 
 
-@pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh browser context (Korean locale, desktop viewport) per test: no cookies carried over."""
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
+PHONE = {"width": 390, "height": 844}
+
+
+def _pages(browser: Browser, request: pytest.FixtureRequest, **options: Any) -> Iterator[Page]:
+    """A fresh browser context (Korean locale, no cookies carried over); a failed test leaves a full-page
+    screenshot in test-artifacts/."""
+    context = browser.new_context(locale="ko-KR", **options)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
     try:
@@ -111,3 +114,15 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
                 page.screenshot(path=str(artifact_path(request.node.name)), full_page=True)
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A desktop page (1280×900)."""
+    yield from _pages(browser, request, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A phone: 390×844 at device scale 2, touch."""
+    yield from _pages(browser, request, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)

@@ -18,8 +18,7 @@ from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from jss.incidents.models import Incident, Party
 from jss.people.models import Person, PersonLink
-from jss.people.tests.conftest import pending, reports, split_person  # noqa: F401 (fixtures)
-from jss.repeats.tests.conftest import hotline  # noqa: F401 (a fixture `reports` needs)
+from jss.people.tests.conftest import pending, split_person  # noqa: F401 (fixtures)
 from tests.factories import PASSWORD
 
 SIGN_IN = "/accounts/sign-in/"

@@ -18,22 +18,17 @@ test-artifacts/risk-phone-*.png for people to look at.
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
 
-import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from jss.incidents.models import Incident
 from jss.people.models import Person
 from jss.repeats.models import Flag
-from jss.repeats.tests.conftest import hotline  # noqa: F401 (a fixture `reports` needs)
 from jss.risk.models import Assessment
 from jss.risk.packs import Pack
-from jss.risk.tests.conftest import reports, test_pack, victim  # noqa: F401 (fixtures)
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, artifact_path
+from jss.risk.tests.conftest import test_pack, victim  # noqa: F401 (fixtures)
 from tests.factories import PASSWORD
 
 SIGN_IN = "/accounts/sign-in/"
@@ -71,24 +66,6 @@ STICKING_OUT = """() => {
   }
   return out;
 }"""
-
-
-@pytest.fixture
-def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A phone: 390×844 at device scale 2, touch, Korean; a failed test leaves its screenshot like `page`."""
-    context = browser.new_context(locale="ko-KR", viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield page
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            from playwright.sync_api import Error
-
-            with contextlib.suppress(Error):
-                page.screenshot(path=str(artifact_path(request.node.name)), full_page=True)
-    finally:
-        context.close()
 
 
 def sign_in(page: Page, base_url: str, username: str) -> None:

@@ -8,14 +8,8 @@ import pytest
 from django.utils import timezone
 
 from jss.incidents.models import Incident
-from jss.institutions.models import Institution
 from jss.people.models import Person
-from jss.repeats.tests.conftest import Reports, hotline  # noqa: F401 (a fixture)
-
-
-@pytest.fixture
-def reports(dongbu_station: Institution, hotline: Institution, child_protection: Institution) -> Reports:  # noqa: F811
-    return Reports({"112": dongbu_station, "1366": hotline, "child_protection": child_protection})
+from tests.factories import Reports
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from jss.audit.models import AccessEvent
 from jss.demo.assessments import generate_assessments
-from jss.repeats.tests.conftest import Reports
 from jss.risk.models import Assessment
 from jss.risk.packs import get_pack, score
-from tests.factories import make_member
+from tests.factories import Reports, make_member
 
 
 def test_the_demo_caseworkers_assess_their_recent_victims(dongbu_station):

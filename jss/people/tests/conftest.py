@@ -7,18 +7,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from jss.institutions.models import Institution
 from jss.people.models import Person, PersonLink
-from jss.repeats.tests.conftest import Reports, hotline  # noqa: F401 (a fixture)
+from tests.factories import Reports
 
 
 def ago(days: int) -> datetime.datetime:
     return (timezone.now() - datetime.timedelta(days=days)).replace(microsecond=0)
-
-
-@pytest.fixture
-def reports(dongbu_station: Institution, hotline: Institution, child_protection: Institution) -> Reports:  # noqa: F811
-    return Reports({"112": dongbu_station, "1366": hotline, "child_protection": child_protection})
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from jss.incidents.models import Incident
-from jss.institutions.models import Institution
 from jss.people.models import Person
-from jss.repeats.tests.conftest import Reports, hotline  # noqa: F401 (a fixture)
 from jss.risk import packs
+from tests.factories import Reports
 
 TEST_PACK = """
 id: test-dv
@@ -48,11 +47,6 @@ def test_pack(tmp_path: Path, settings) -> Iterator[packs.Pack]:
     packs.clear_cache()
     yield packs.current_packs()["test-dv"]
     packs.clear_cache()
-
-
-@pytest.fixture
-def reports(dongbu_station: Institution, hotline: Institution, child_protection: Institution) -> Reports:  # noqa: F811
-    return Reports({"112": dongbu_station, "1366": hotline, "child_protection": child_protection})
 
 
 @pytest.fixture
