@@ -440,7 +440,9 @@ def misses(probes: list[Probe], paths: list[Path]) -> None:
 
     from jss.imports.services import REUSE_SCORE
     from jss.lib.hangul import canonical_surname, jamo_similarity
-    from jss.people.matching import MAX_CANDIDATES, STRONG_INDEXES, indexes, phone_digits, score
+    from jss.people.matching import MAX_CANDIDATES, indexes, phone_digits, score
+
+    strong_indexes = ["identifier_index", "phone_index", "name_index"]  # the look-up before narrow-first
     from jss.people.models import Person
 
     measured = probes[1:]
@@ -451,7 +453,7 @@ def misses(probes: list[Probe], paths: list[Path]) -> None:
             continue
         keys = indexes(probe.identity)
         strong = Q()
-        for name in STRONG_INDEXES:
+        for name in strong_indexes:
             if keys[name]:
                 strong |= Q(**{name: keys[name]})
         truth = Person.objects.get(code=probe.truth)

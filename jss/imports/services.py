@@ -38,6 +38,7 @@ from jss.imports.validation import IncidentRow, PersonRow, RowProblem, Validatio
 from jss.incidents.models import INCIDENT_FIELDS, Incident, Party
 from jss.incidents.services import IncidentData, IncidentError, PartyData, build_person, record_incident
 from jss.institutions.models import Institution
+from jss.lib.hangul import jamo_similarity, normalize_name
 from jss.people.matching import Identity, indexes, phone_digits, score
 from jss.people.models import Person, Relationship
 from jss.regions.models import Region
@@ -150,6 +151,9 @@ def preview_table(
 # --- persons ------------------------------------------------------------------------------------------
 
 
+CLOSE_NAME = 0.85  # jamo similarity of given names: a typo or a spacing, not another name
+
+
 def _qualifies(identity: Identity, person: Person, points: float) -> bool:
     if points < REUSE_SCORE:
         return False
@@ -158,7 +162,11 @@ def _qualifies(identity: Identity, person: Person, points: float) -> bool:
     ).replace("-", "")
     same_phone = bool(phone_digits(identity.phone)) and phone_digits(identity.phone) == phone_digits(person.phone or "")
     same_birth_date = identity.birth_date is not None and identity.birth_date == person.birth_date
-    return same_identifier or same_phone or same_birth_date
+    if same_identifier:
+        return True
+    # A twin shares surname, birth date and the guardian's phone: without a close given name, not the same.
+    close_name = jamo_similarity(normalize_name(identity.given_name), normalize_name(person.given_name)) >= CLOSE_NAME
+    return close_name and (same_phone or same_birth_date)
 
 
 def _party_data(role: str, person: PersonRow, existing: Person | None = None) -> PartyData:

@@ -12,7 +12,7 @@ import contextlib
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from jss.lib.fieldcrypto import blind_index
@@ -82,8 +82,9 @@ def refresh_indexes(person: Person) -> None:
 @dataclass
 class Candidate:
     person: Person
-    score: float
+    score: float  # 0–1, shown
     reasons: list[str] = field(default_factory=list)
+    strength: float = 0.0  # the same, not capped at 1: ranks a twin (same date and phone) below the person
 
 
 def _date_score(
@@ -107,7 +108,7 @@ def score(new: Identity, person: Person) -> Candidate:
     reasons: list[str] = []
     total = 0.0
     if new.identifier and person.identifier and new.identifier.replace("-", "") == person.identifier.replace("-", ""):
-        return Candidate(person, 1.0, [_("same identification number")])
+        return Candidate(person, 1.0, [_("same identification number")], strength=2.0)
     surname_new = canonical_surname(normalize_name(new.family_name))
     surname_old = canonical_surname(normalize_name(person.family_name))
     if surname_new and surname_old:
@@ -132,11 +133,7 @@ def score(new: Identity, person: Person) -> Candidate:
     if new.phone and person.phone and phone_digits(new.phone) == phone_digits(person.phone):
         total += 0.3
         reasons.append(_("same phone number"))
-    return Candidate(person, max(0.0, min(1.0, total)), reasons)
-
-
-STRONG_INDEXES = ["identifier_index", "phone_index", "name_index"]
-WEAK_INDEXES = ["given_name_index", "surname_year_index"]
+    return Candidate(person, max(0.0, min(1.0, total)), reasons, strength=total)
 
 
 def enough_to_search(new: Identity) -> bool:
@@ -145,30 +142,40 @@ def enough_to_search(new: Identity) -> bool:
     return bool(new.family_name.strip() and new.given_name.strip() and (new.birth_date or new.year or new.phone))
 
 
+def _lookups(new: Identity) -> list[Q]:
+    """The look-ups, narrowest first, each its own query: a crowded block (김민준: thousands at a million
+    persons) cannot push out a person with the same phone or birth date. A crowded given name is looked up
+    only with the birth year."""
+    keys = indexes(new)
+    name, given, surname_year = keys["name_index"], keys["given_name_index"], keys["surname_year_index"]
+    wanted = [
+        (keys["identifier_index"], Q(identifier_index=keys["identifier_index"])),
+        (keys["phone_index"], Q(phone_index=keys["phone_index"])),
+        (name and surname_year, Q(name_index=name, surname_year_index=surname_year)),
+        (new.birth_date, Q(birth_date=new.birth_date)),
+        (given and new.year, Q(given_name_index=given, birth_date__year=new.year)),  # surname written otherwise
+        (name, Q(name_index=name)),  # birth year mistyped or missing
+        (surname_year, Q(surname_year_index=surname_year)),  # given name mistyped, no birth date
+    ]
+    return [lookup for present, lookup in wanted if present]
+
+
 def find_candidates(
     new: Identity, *, threshold: float = 0.55, limit: int = 5, exclude_only_reporters: bool = False
 ) -> list[Candidate]:
-    """People who may be the one described, best first, each with the reasons. Strong keys (identification
-    number, phone, full name) are looked up first, so a crowded weak block (김, born 1985) cannot push the
-    right person out of the pool."""
-    keys = indexes(new)
-    pool: dict[int, Person] = {}
+    """People who may be the one described, best first, each with the reasons. Measured at 1,000,000
+    persons: bench/match_one.py, docs/benchmarks.md."""
+    from jss.incidents.models import Party  # incidents build on people: imported late
+
     people = Person.objects.filter(merged_into__isnull=True).select_related("region")
     if exclude_only_reporters:
         # People known only as reporters or witnesses are protected: they are never offered.
-        people = people.filter(parties__role__in=["victim", "suspect"]).distinct()
-    for group in (STRONG_INDEXES, WEAK_INDEXES):
-        lookup = Q()
-        for name in group:
-            if keys[name]:
-                lookup |= Q(**{name: keys[name]})
-        if group is WEAK_INDEXES and new.birth_date:
-            lookup |= Q(birth_date=new.birth_date)
-        if not lookup:
-            continue
-        for person in people.filter(lookup).order_by("pk")[: MAX_CANDIDATES - len(pool)]:
-            pool.setdefault(person.pk, person)
+        people = people.filter(Exists(Party.objects.filter(person=OuterRef("pk"), role__in=["victim", "suspect"])))
+    pool: dict[int, Person] = {}
+    for lookup in _lookups(new):
         if len(pool) >= MAX_CANDIDATES:
             break
+        for person in people.filter(lookup).exclude(pk__in=list(pool)).order_by("pk")[: MAX_CANDIDATES - len(pool)]:
+            pool[person.pk] = person
     scored = [score(new, person) for person in pool.values()]
-    return sorted((c for c in scored if c.score >= threshold), key=lambda c: -c.score)[:limit]
+    return sorted((c for c in scored if c.score >= threshold), key=lambda c: (-c.strength, c.person.pk))[:limit]
