@@ -73,7 +73,9 @@ def home_context(membership: Membership, *, today: date) -> dict[str, Any]:
 
 def casework_counts(user: object) -> dict[str, int]:
     """What waits for a caseworker, for the home page: open flags, pairs to compare, assessments in
-    progress and due for reassessment (each counted through its app's own access rules)."""
+    progress and due for reassessment, overdue support actions (each counted through its app's own access
+    rules)."""
+    from jss.actions.queries import overdue_count
     from jss.people.queries import link_queue
     from jss.repeats.queries import open_flags
     from jss.risk.queries import drafts, due
@@ -83,4 +85,5 @@ def casework_counts(user: object) -> dict[str, int]:
         "duplicates": link_queue(user).count(),
         "drafts": drafts(user).count(),
         "due": len(due(user)),
+        "overdue_actions": overdue_count(user),  # jss.actions
     }

@@ -291,6 +291,16 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
     if event.kind == "lead_change":
         title = _("Lead institution: %(name)s") % {"name": names.get(detail.get("lead", 0), "")}
         return TimelineEntry(event.at, "event", title, _("the lead's basis for sharing ended"), institution)
+    if event.kind in ("action_add", "action_update"):  # jss.actions: a support action asked or updated
+        name = names.get(detail.get("institution", 0), "")
+        if event.kind == "action_add":
+            title = _("Support action for %(name)s") % {"name": name}
+            return TimelineEntry(event.at, "event", title, _("due %(date)s") % {"date": detail.get("due", "")},
+                                 institution)  # fmt: skip
+        statuses = {"open": _("Open"), "in_progress": _("In progress"), "done": _("Done"), "cancelled": _("Cancelled")}
+        title = _("Support action of %(name)s updated") % {"name": name}
+        status = str(statuses.get(str(detail.get("status_to", "")), ""))
+        return TimelineEntry(event.at, "event", title, status, institution)
     titles = {
         "monitor": _("Monitoring started"),
         "contact": _("Monitoring contact"),

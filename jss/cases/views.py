@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jss.accounts.access import membership_of
+from jss.actions.views import case_section as action_section
 from jss.audit.services import record_view
 from jss.cases import services
 from jss.cases.access import get_case_for_user, is_station_coordinator, may_share, scope_for
@@ -240,6 +241,8 @@ def _render_case(
             if works and open_accepted
             else None,
             "version": case.version,
+            # jss.actions: the case's support actions and, for who works on the case, the "add" form.
+            "actions": action_section(user, case, scope=scope),
         },
         status=status,
     )

@@ -1,0 +1,179 @@
+"""Reads for the action pages: an institution's inbox, an action with its updates, a case's actions and the
+choices of the "add an action" form. What an action asks (`description`) may name people: it is shown only
+to readers whose institution sees the case in full; others see the service's name or "support action"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jss.accounts.access import Role, caseworker_membership
+from jss.accounts.models import Membership
+from jss.actions.access import taking_part, visible_actions
+from jss.actions.models import Action, ActionUpdate
+from jss.cases.access import FULL, fully_shared_cases
+from jss.cases.models import Case
+from jss.cases.services import may_work_on
+from jss.directory.models import Service
+from jss.institutions.models import Institution
+
+FINISHED_SHOWN = 50  # the inbox's second list: the latest done or cancelled actions
+
+
+@dataclass
+class ActionRow:
+    action: Action
+    what: str  # the description for who sees the case in full, else the service or "support action"
+    full: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.action.is_overdue
+
+
+def _generic_what(action: Action) -> str:
+    return action.service_name or _("Support action")
+
+
+def full_case_ids(user: object) -> set[int]:
+    """The cases the user's institution sees in full: shared in full, or its station's (as coordinator)."""
+    membership = caseworker_membership(user)
+    if membership is None:
+        return set()
+    ids = set(fully_shared_cases(membership.institution_id).values_list("case", flat=True))
+    if membership.role == Role.COORDINATOR and membership.station_id is not None:
+        ids |= set(Case.objects.filter(station=membership.station_id).values_list("pk", flat=True))
+    return ids
+
+
+def _rows(actions: list[Action], full: set[int]) -> list[ActionRow]:
+    return [
+        ActionRow(
+            action, action.description if action.case_id in full else _generic_what(action), action.case_id in full
+        )
+        for action in actions
+    ]
+
+
+def _with_relations(actions: QuerySet[Action]) -> QuerySet[Action]:
+    return actions.select_related("case", "institution", "service", "responsible")
+
+
+@dataclass
+class Inbox:
+    institution: Institution | None
+    open: list[ActionRow]
+    finished: list[ActionRow]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for row in self.open if row.overdue)
+
+
+def inbox(user: object) -> Inbox:
+    """The actions asked of the user's institution: open ones by due date (the overdue first, as they are
+    due earliest), then the latest finished ones."""
+    membership = caseworker_membership(user)
+    if membership is None:
+        return Inbox(None, [], [])
+    own = _with_relations(visible_actions(user).filter(institution=membership.institution_id))
+    full = full_case_ids(user)
+    open_actions = list(own.filter(status__in=(Action.Status.OPEN, Action.Status.IN_PROGRESS)).order_by("due_on", "pk"))
+    finished = list(
+        own.filter(status__in=(Action.Status.DONE, Action.Status.CANCELLED)).order_by("-updated_at", "-pk")[
+            :FINISHED_SHOWN
+        ]
+    )
+    return Inbox(membership.institution, _rows(open_actions, full), _rows(finished, full))
+
+
+def overdue_count(user: object) -> int:
+    """How many actions of the user's institution are overdue (the caseworker's home page)."""
+    membership = caseworker_membership(user)
+    if membership is None:
+        return 0
+    return (
+        visible_actions(user)
+        .filter(
+            institution=membership.institution_id,
+            status__in=(Action.Status.OPEN, Action.Status.IN_PROGRESS),
+            due_on__lt=timezone.localdate(),
+        )
+        .count()
+    )
+
+
+@dataclass
+class ActionPage:
+    row: ActionRow
+    updates: list[ActionUpdate]
+    requester: Membership | None  # who asked, with their institution and work phone
+
+
+def action_page(user: object, action: Action, *, scope: str | None) -> ActionPage:
+    full = scope == FULL
+    action = _with_relations(Action.objects.filter(pk=action.pk)).select_related("created_by").get()
+    updates = list(action.updates.select_related("author", "institution"))
+    requester = Membership.objects.select_related("institution", "user").filter(user=action.created_by_id).first()
+    return ActionPage(
+        ActionRow(action, action.description if full else _generic_what(action), full), updates, requester
+    )
+
+
+# --- the case page's section ----------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseActions:
+    rows: list[ActionRow]
+    openable: set[int]  # the actions the reader may open
+    may_add: bool
+    form: Any = None  # the "add an action" form (jss.actions.forms.ActionForm), for who may add
+
+
+@dataclass
+class AddChoices:
+    institutions: list[Institution]
+    persons: list[tuple[Institution, list[Any]]]  # caseworkers of each institution taking part
+    services: list[tuple[Institution, list[Service]]]  # active directory services of each
+
+
+def add_choices(case: Case) -> AddChoices:
+    institutions = taking_part(case)
+    ids = [institution.pk for institution in institutions]
+    members: dict[int, list[Any]] = {pk: [] for pk in ids}
+    for membership in (
+        Membership.objects.filter(institution__in=ids, user__is_active=True, casework=True)
+        .filter(Q(role=Role.PRACTITIONER) | Q(role=Role.COORDINATOR))
+        .select_related("user")
+        .order_by("user__full_name")
+    ):
+        members[membership.institution_id].append(membership.user)
+    offered: dict[int, list[Service]] = {pk: [] for pk in ids}
+    for service in Service.objects.filter(institution__in=ids, status=Service.Status.ACTIVE).order_by("name_ko"):
+        offered[service.institution_id].append(service)
+    return AddChoices(
+        institutions,
+        [(institution, members[institution.pk]) for institution in institutions],
+        [(institution, offered[institution.pk]) for institution in institutions],
+    )
+
+
+def case_actions(user: object, case: Case, *, scope: str) -> CaseActions:
+    """The case's actions for its page: every reader who sees the case sees that actions exist (what they ask
+    only in full scope); who may work on the case may add one."""
+    from jss.actions.services import WORKING_STATUSES
+
+    if case.status in (Case.Status.NOMINATED, Case.Status.DECLINED):  # never accepted: no actions
+        return CaseActions(rows=[], openable=set(), may_add=False)
+    actions = list(_with_relations(Action.objects.filter(case=case)).order_by("due_on", "pk"))
+    openable = set(visible_actions(user).filter(case=case).values_list("pk", flat=True)) if actions else set()
+    full = {case.pk} if scope == FULL else set()
+    return CaseActions(
+        rows=_rows(actions, full), openable=openable,
+        may_add=may_work_on(user, case) and case.status in WORKING_STATUSES,
+    )  # fmt: skip

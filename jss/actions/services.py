@@ -1,0 +1,268 @@
+"""Writes on support actions: add an action to a case, report progress on it, send the reminders.
+
+Every write is audited in its transaction and leaves a CaseEvent (codes and ids only) for the case's
+timeline. An action is asked only of an institution taking part in the case, by those who may work on the
+case (the station's coordinators and the lead institution); the responsible institution reports progress,
+with evidence when it is done. A save based on an older version of the action is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from jss.accounts.access import caseworker_membership, membership_of
+from jss.accounts.models import Membership
+from jss.actions.access import taking_part, visible_actions
+from jss.actions.models import Action, ActionUpdate
+from jss.audit.services import record
+from jss.cases.models import Case, CaseEvent
+from jss.cases.services import may_work_on
+from jss.directory.models import Service
+from jss.institutions.models import Institution
+
+# Cases that can be given actions: accepted and not closed.
+WORKING_STATUSES = (Case.Status.ACCEPTED, Case.Status.IN_COUNCIL, Case.Status.PLAN_ACTIVE, Case.Status.MONITORING)
+OPEN = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
+
+
+class ActionError(Exception):
+    """A write that cannot be done. `field` names the form field it is about; `problems` holds every
+    problem by field when there are several."""
+
+    def __init__(self, message: str, *, field: str | None = None, problems: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.problems = problems or ({field: message} if field else {})
+
+
+def _case_event(case: Case, kind: str, actor: Any, **detail: Any) -> None:
+    membership = membership_of(actor)
+    CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, institution_id=membership.institution_id if membership else None,
+        detail=detail,
+    )  # fmt: skip
+
+
+# --- adding an action ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionData:
+    institution: Institution | None
+    due_on: datetime.date | None
+    description: str
+    responsible: Any = None  # a user of the responsible institution
+    service: Service | None = None
+    service_text: str = ""
+
+
+def check_action(case: Case, data: ActionData, *, today: datetime.date | None = None) -> dict[str, str]:
+    """Every problem of a new action, by form field (empty: none)."""
+    today = today or timezone.localdate()
+    problems: dict[str, str] = {}
+    if data.institution is None:
+        problems["institution"] = _("Choose the institution responsible for the action.")
+    elif data.institution.pk not in {institution.pk for institution in taking_part(case)}:
+        problems["institution"] = _(
+            "%(institution)s does not take part in this case: add it to the case first, on a legal basis."
+        ) % {"institution": data.institution.name}
+    if data.due_on is None:
+        problems["due_on"] = _("Give the due date.")
+    elif data.due_on < today:
+        problems["due_on"] = _("The due date cannot be in the past.")
+    if not data.description.strip():
+        problems["description"] = _("Say what exactly is to be done.")
+    if data.institution is not None and data.responsible is not None:
+        works_there = Membership.objects.filter(
+            user=data.responsible, institution=data.institution, user__is_active=True
+        ).exists()
+        if not works_there:
+            problems["responsible"] = _("The responsible person must work for the responsible institution.")
+    if data.institution is not None and data.service is not None and data.service.institution_id != data.institution.pk:
+        problems["service"] = _("Choose a service of the responsible institution, or describe it in words.")
+    return problems
+
+
+@transaction.atomic
+def add_action(case: Case, data: ActionData, *, actor: Any) -> Action:
+    """Ask an institution taking part in the case to do something by a due date."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not may_work_on(actor, case):
+        raise ActionError(_("Only the station's coordinators and the lead institution add actions to a case."))
+    if case.status not in WORKING_STATUSES:
+        raise ActionError(_("Actions are added to accepted cases that are not closed."))
+    if problems := check_action(case, data):
+        field_name, message = next(iter(problems.items()))
+        raise ActionError(message, field=field_name, problems=problems)
+    assert data.institution is not None
+    assert data.due_on is not None
+    action = Action.objects.create(
+        case=case, institution=data.institution, responsible=data.responsible, service=data.service,
+        service_text="" if data.service is not None else data.service_text.strip(),
+        description=data.description.strip(), due_on=data.due_on, created_by=actor,
+    )  # fmt: skip
+    _case_event(case, "action_add", actor, action=action.pk, institution=data.institution.pk,
+                due=data.due_on.isoformat())  # fmt: skip
+    record(actor, "actions.add", action, {"case": case.pk, "institution": data.institution.pk,
+                                          "service": data.service.pk if data.service else 0})  # fmt: skip
+    if case.status in (Case.Status.ACCEPTED, Case.Status.IN_COUNCIL):  # the council's plan is under way
+        case.status = Case.Status.PLAN_ACTIVE
+        case.version += 1
+        case.save(update_fields=["status", "version", "updated_at"])
+    return action
+
+
+# --- progress ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class UpdateData:
+    status: str
+    text: str = ""
+    evidence: str = ""
+
+
+def check_update(action: Action, data: UpdateData) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if data.status not in Action.Status.values:
+        problems["status"] = _("Choose the status.")
+    elif data.status == action.status and not data.text.strip() and not data.evidence.strip():
+        problems["text"] = _("Write what has happened, or change the status.")
+    if data.status == Action.Status.DONE and not data.evidence.strip():
+        problems["evidence"] = _("Say what shows that the action was done (the evidence).")
+    if data.status == Action.Status.CANCELLED and not data.text.strip():
+        problems["text"] = _("Say why the action is cancelled.")
+    return problems
+
+
+@transaction.atomic
+def update_action(action: Action, data: UpdateData, *, actor: Any, version: int | None) -> ActionUpdate:
+    """Report progress (and possibly a new status) on an action. Done needs evidence."""
+    action = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
+    membership = caseworker_membership(actor)
+    if membership is None or not visible_actions(actor).filter(pk=action.pk).exists():
+        raise ActionError(_("Only the responsible institution, the station's coordinators and the lead institution "
+                            "update an action."))  # fmt: skip
+    if version is not None and version != action.version:
+        raise ActionError(
+            _("Someone else updated this action meanwhile. Your text is kept below: check the action and save again."),
+            field="version",
+        )
+    if action.is_finished:
+        raise ActionError(_("This action is finished: add a new action to the case if more is needed."))
+    if problems := check_update(action, data):
+        field_name, message = next(iter(problems.items()))
+        raise ActionError(message, field=field_name, problems=problems)
+    previous = action.status
+    update = ActionUpdate.objects.create(
+        action=action, author=actor, institution=membership.institution, text=data.text.strip(),
+        status_from=previous, status_to=data.status, evidence=data.evidence.strip(),
+    )  # fmt: skip
+    action.status = data.status
+    action.completed_at = timezone.now() if data.status == Action.Status.DONE else None
+    action.version += 1
+    action.save(update_fields=["status", "completed_at", "version", "updated_at"])
+    _case_event(action.case, "action_update", actor, action=action.pk, institution=action.institution_id,
+                status_from=previous, status_to=data.status)  # fmt: skip
+    record(actor, "actions.update", action, {"update": update.pk, "status_from": previous, "status_to": data.status})
+    return update
+
+
+# --- reminders -----------------------------------------------------------------------------------------------
+
+DUE_SOON = datetime.timedelta(days=3)
+REMIND_AGAIN = datetime.timedelta(days=7)
+
+
+@dataclass
+class ReminderNotice:
+    actions: int = 0
+    messages: int = 0
+    recipients: dict[str, list[Action]] = field(default_factory=dict)
+
+
+def _reminder_due(action: Action, *, now: datetime.datetime, today: datetime.date) -> bool:
+    """Once when the due date is three days away or nearer, once on becoming overdue, then weekly at most."""
+    last = timezone.localdate(action.reminded_at) if action.reminded_at is not None else None
+    if action.due_on < today:  # overdue
+        return last is None or last <= action.due_on or action.reminded_at <= now - REMIND_AGAIN  # type: ignore[operator]
+    if action.due_on - today <= DUE_SOON:
+        return last is None or last < action.due_on - DUE_SOON
+    return False
+
+
+def _recipients(action: Action, contacts: dict[int, list[str]]) -> list[str]:
+    """The responsible person, when one is named; otherwise the institution's JSS contacts."""
+    if action.responsible is not None and action.responsible.is_active and action.responsible.email:
+        return [action.responsible.email]
+    return contacts.get(action.institution_id, [])
+
+
+@transaction.atomic
+def remind_actions(*, now: datetime.datetime, site_url: str) -> ReminderNotice:
+    """E-mail who is responsible for open actions due within three days or overdue: one message per person,
+    listing case codes, due dates and links (no names, no description). Run daily from cron:
+    `python manage.py remind_actions`."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    today = timezone.localdate(now)
+    candidates = (
+        Action.objects.select_for_update(of=("self",))
+        .filter(status__in=OPEN, due_on__lte=today + DUE_SOON, case__status__in=WORKING_STATUSES)
+        .select_related("case", "responsible", "service")
+        .order_by("due_on", "pk")
+    )
+    due = [action for action in candidates if _reminder_due(action, now=now, today=today)]
+    contacts: dict[int, list[str]] = defaultdict(list)
+    for institution_id, email in Membership.objects.filter(
+        institution__in={action.institution_id for action in due}, is_contact=True, user__is_active=True
+    ).values_list("institution_id", "user__email"):
+        if email:
+            contacts[institution_id].append(email)
+    notice = ReminderNotice()
+    for action in due:
+        addresses = _recipients(action, contacts)
+        for address in addresses:
+            notice.recipients.setdefault(address, []).append(action)
+        action.reminded_at = now
+        action.save(update_fields=["reminded_at"])
+        record(None, "actions.reminder", action, {"overdue": action.due_on < today, "recipients": len(addresses)})
+        notice.actions += 1
+    outgoing: list[tuple[str, str, str]] = []
+    for address, actions in notice.recipients.items():
+        count = len(actions)
+        subject = ngettext(
+            "JSS support actions: due date reminder (%(count)d)", "JSS support actions: due date reminder (%(count)d)",
+            count,
+        ) % {"count": count}  # fmt: skip
+        lines = []
+        for action in actions:
+            link = site_url.rstrip("/") + reverse("actions:detail", args=[action.pk])
+            if action.due_on < today:
+                when = _("overdue since %(date)s") % {"date": action.due_on.isoformat()}
+            else:
+                when = _("due %(date)s") % {"date": action.due_on.isoformat()}
+            lines.append(f"- {action.case.code} · {when} · {link}")
+        body = (
+            _("These support actions of the working council are due soon or overdue. Please update them in JSS.")
+            + "\n\n"
+            + "\n".join(lines)
+        )
+        outgoing.append((subject, body, address))
+    notice.messages = len(outgoing)
+
+    def send() -> None:
+        for subject, body, address in outgoing:
+            send_mail(subject, body, None, [address])
+
+    transaction.on_commit(send)
+    return notice

@@ -1,0 +1,141 @@
+"""Action pages: an institution's inbox, an action with its updates (and the form to report progress), adding
+an action to a case, and the referral letter. The case page's "support actions" section comes from
+`case_section` (called by jss.cases.views)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from jss.accounts.access import is_caseworker
+from jss.actions import services
+from jss.actions.access import get_action_for_user, institution_scope
+from jss.actions.forms import ActionForm, UpdateForm
+from jss.actions.models import Action
+from jss.actions.queries import CaseActions, action_page, add_choices, case_actions, inbox
+from jss.audit.services import record_view
+from jss.cases.access import get_case_for_user, scope_for
+from jss.cases.models import Case
+from jss.cases.services import may_work_on
+
+
+def _show_error(form: ActionForm | UpdateForm, error: services.ActionError) -> None:
+    """A service's refusal next to the fields it is about, else on the form."""
+    for name, message in (error.problems or {"": str(error)}).items():
+        form.add_error(name if name in form.fields and name != "version" else None, message)
+
+
+# --- the inbox -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def action_inbox(request: HttpRequest) -> HttpResponse:
+    if not is_caseworker(request.user):
+        raise PermissionDenied
+    box = inbox(request.user)
+    record_view(
+        request.user, "actions.inbox", None, purpose="action inbox",
+        detail={"actions": [row.action.pk for row in (*box.open, *box.finished)]},
+    )  # fmt: skip
+    return render(request, "actions/inbox.html", {"inbox": box})
+
+
+# --- one action ----------------------------------------------------------------------------------------------
+
+
+def _render_action(
+    request: HttpRequest, action: Action, *, form: UpdateForm | None = None, status: int = 200
+) -> HttpResponse:
+    scope = scope_for(request.user, action.case)
+    page = action_page(request.user, action, scope=scope)
+    record_view(request.user, "actions.view", action, purpose="support action", detail={"scope": scope or ""})
+    if form is None and not action.is_finished:
+        form = UpdateForm(prefix="update", initial={"status": action.status, "version": action.version})
+    return render(
+        request,
+        "actions/detail.html",
+        {"page": page, "action": page.row.action, "form": form if not action.is_finished else None},
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    """The action and its updates; a POST reports progress (a stale version is refused, the text kept)."""
+    action = get_action_for_user(request.user, action_id, write=request.method == "POST")
+    if request.method != "POST":
+        return _render_action(request, action)
+    form = UpdateForm(request.POST, prefix="update")
+    if form.is_valid():
+        try:
+            services.update_action(action, form.update_data(), actor=request.user, version=form.cleaned_data["version"])
+        except services.ActionError as error:
+            if error.field == "version":  # keep their text, against the action as it is now
+                action.refresh_from_db()
+                form = UpdateForm({**request.POST.dict(), "update-version": str(action.version)}, prefix="update")
+                form.is_valid()
+            _show_error(form, error)
+        else:
+            messages.success(request, _("The update is saved."))
+            return redirect("actions:detail", action.pk)
+    return _render_action(request, action, form=form, status=400)
+
+
+# --- adding an action to a case ------------------------------------------------------------------------------
+
+
+def case_section(user: object, case: Case, *, scope: str) -> CaseActions:
+    """The case page's section: the case's actions and, for who may add one, the form."""
+    section = case_actions(user, case, scope=scope)
+    if section.may_add:
+        section.form = ActionForm(prefix="action", choices=add_choices(case))
+    return section
+
+
+@login_required
+@never_cache
+def action_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    if not may_work_on(request.user, case):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None, prefix="action", choices=add_choices(case))
+    if request.method == "POST":
+        form.is_valid()
+        # Every problem at once, the form's and the rules' (nothing typed is lost: the form is shown again).
+        for name, message in services.check_action(case, form.action_data()).items():
+            if name not in form.errors:
+                form.add_error(name, message)
+        if not form.errors:
+            try:
+                action = services.add_action(case, form.action_data(), actor=request.user)
+            except services.ActionError as error:
+                _show_error(form, error)
+            else:
+                messages.success(
+                    request, _("The action is asked of %(institution)s.") % {"institution": action.institution.name}
+                )
+                return redirect("cases:detail", case.pk)
+    return render(request, "actions/add.html", {"case": case, "form": form}, status=400 if form.errors else 200)
+
+
+# --- the referral letter -------------------------------------------------------------------------------------
+
+
+@login_required
+def action_letter(request: HttpRequest, action_id: int) -> HttpResponse:
+    """A referral letter (PDF) to the responsible institution; names only if it sees the case in full."""
+    from jss.actions.letter import render_letter
+
+    action = get_action_for_user(request.user, action_id)
+    full = institution_scope(action.case, action.institution_id) == "full"
+    pdf = render_letter(action, full=full)
+    record_view(request.user, "actions.letter", action, purpose="referral letter", detail={"names": full})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="jss-action-{action.case.code}-{action.pk}.pdf"'
+    return response
