@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jss.actions.models import Action
 from jss.actions.queries import AddChoices
@@ -98,10 +99,14 @@ class UpdateForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices, widget=forms.Select(attrs=SELECT))
     text = forms.CharField(
-        label=_("What happened"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3, **INPUT})
+        label=pgettext_lazy("support action", "What happened"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, **INPUT}),
     )
     evidence = forms.CharField(
-        label=_("Evidence"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2, **INPUT}),
+        label=pgettext_lazy("support action", "Evidence"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, **INPUT}),
         help_text=_("What shows it was done (e.g. the date of the first session, a record number). Needed for done."),
     )  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput)

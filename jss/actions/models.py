@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jss.cases.models import Case
 from jss.directory.models import Service
@@ -21,10 +22,10 @@ from jss.people.fields import EncryptedTextField
 
 class Action(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        OPEN = "open", pgettext_lazy("support action", "Open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("support action", "In progress")
+        DONE = "done", pgettext_lazy("support action", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("support action", "Cancelled")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
     institution = models.ForeignKey(
@@ -82,7 +83,7 @@ class ActionUpdate(models.Model):
     text = EncryptedTextField(_("progress"), blank=True)
     status_from = models.CharField(max_length=12, choices=Action.Status.choices)
     status_to = models.CharField(_("status"), max_length=12, choices=Action.Status.choices)
-    evidence = EncryptedTextField(_("evidence"), blank=True)
+    evidence = EncryptedTextField(pgettext_lazy("support action", "evidence"), blank=True)
 
     class Meta:
         verbose_name = _("action update")

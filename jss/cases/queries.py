@@ -297,9 +297,10 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
             title = _("Support action for %(name)s") % {"name": name}
             return TimelineEntry(event.at, "event", title, _("due %(date)s") % {"date": detail.get("due", "")},
                                  institution)  # fmt: skip
-        statuses = {"open": _("Open"), "in_progress": _("In progress"), "done": _("Done"), "cancelled": _("Cancelled")}
+        from jss.actions.models import Action
+
         title = _("Support action of %(name)s updated") % {"name": name}
-        status = str(statuses.get(str(detail.get("status_to", "")), ""))
+        status = str(dict(Action.Status.choices).get(str(detail.get("status_to", "")), ""))
         return TimelineEntry(event.at, "event", title, status, institution)
     titles = {
         "monitor": _("Monitoring started"),
