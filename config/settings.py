@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "jss.imports",
     "jss.risk",
     "jss.cases",
+    "jss.council",
     "jss.actions",
     "jss.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("jss.people.urls")),
     path("risk/", include("jss.risk.urls")),
     path("cases/", include("jss.cases.urls")),
+    path("council/", include("jss.council.urls")),
     path("actions/", include("jss.actions.urls")),
     path("imports/", include("jss.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

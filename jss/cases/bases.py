@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.utils.translation import get_language
 
-from jss.lib.yamlfile import DataFileError, line_of, read_yaml_with_lines
+from jss.lib.yamlfile import DataFileError, cached_data_file, line_of
 
 BASES_FILE = Path(settings.BASE_DIR) / "data" / "sharing" / "legal-bases.yaml"
 
@@ -67,18 +66,9 @@ def parse_bases(data: Any, path: Path) -> dict[str, LegalBasis]:
     return bases
 
 
-@functools.cache
-def _load(path: Path, stamp: int) -> dict[str, LegalBasis]:
-    return parse_bases(read_yaml_with_lines(path), path)
-
-
 def legal_bases(path: Path = BASES_FILE) -> dict[str, LegalBasis]:
     """Every basis, retired ones included (old shares keep their code); re-read when the file changes."""
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError as error:
-        raise DataFileError(path, [(0, f"cannot be read: {error}")]) from error
-    return _load(path, stamp)
+    return cast(dict[str, LegalBasis], cached_data_file(path, parse_bases))
 
 
 def current_bases() -> list[LegalBasis]:

@@ -48,3 +48,21 @@ def read_yaml_with_lines(path: Path) -> Any:
 
 def line_of(item: Any) -> int:
     return int(item.get(LINE_KEY, 0)) if isinstance(item, dict) else 0
+
+
+_parsed: dict[tuple[Path, Any], tuple[int, Any]] = {}
+
+
+def cached_data_file(path: Path, parse: Any) -> Any:
+    """`parse(data, path)` of the YAML file at `path`, read again only when the file changes. A file that
+    cannot be read or parsed raises DataFileError naming it."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as error:
+        raise DataFileError(path, [(0, f"cannot be read: {error}")]) from error
+    cached = _parsed.get((path, parse))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    value = parse(read_yaml_with_lines(path), path)
+    _parsed[(path, parse)] = (stamp, value)
+    return value

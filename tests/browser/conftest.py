@@ -126,3 +126,18 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A phone: 390×844 at device scale 2, touch."""
     yield from _pages(browser, request, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+
+
+def sign_in(page: Page, base_url: str, username: str, *, tap: bool = False) -> None:
+    """Sign in through the form as a persona (tests.factories.PASSWORD) and wait for the header to say who."""
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    page.goto(base_url + "/accounts/sign-in/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    button = page.locator("main form button[type=submit]")
+    with page.expect_navigation():
+        button.tap() if tap else button.click()
+    expect(page.get_by_test_id("who")).to_be_visible()

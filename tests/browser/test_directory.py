@@ -23,7 +23,7 @@ from playwright.sync_api import Locator, Page, expect
 from jss.directory.models import MembershipApplication, Service
 from jss.directory.tests.conftest import directory  # noqa: F401  (the unit tests' fixture, used by every test here)
 from jss.institutions.models import Institution
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 
 SEARCH = "/directory/"
 BOOKLET = "/directory/booklet/"
@@ -44,15 +44,6 @@ NEW_MEMBER = "제주가족회복센터"
 A5_POINTS = (419.5, 595.3)  # 148 × 210 mm
 
 pytestmark = pytest.mark.usefixtures("directory")
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + SIGN_IN)
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    expect(page.get_by_test_id("who")).to_be_visible()
 
 
 def search_for(page: Page, words: str) -> None:

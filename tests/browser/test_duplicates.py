@@ -19,7 +19,7 @@ from playwright.sync_api import Locator, Page, ViewportSize, expect
 from jss.incidents.models import Incident, Party
 from jss.people.models import Person, PersonLink
 from jss.people.tests.conftest import pending, split_person  # noqa: F401 (fixtures)
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 
 SIGN_IN = "/accounts/sign-in/"
 QUEUE = "/people/duplicates/"
@@ -37,15 +37,6 @@ EVIDENCE = [
     ["성별", "다름", "-3.2"],
 ]
 WEIGHTS = [2.1, 9.4, 4.0, 0.0, -3.2]
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + SIGN_IN)
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    expect(page.get_by_test_id("who")).to_be_visible()
 
 
 def open_queue_from_the_menu(page: Page, base_url: str) -> None:

@@ -27,7 +27,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from jss.incidents.models import Incident, Party
 from jss.repeats.models import Flag
 from jss.repeats.rules import load_rules
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 
 SIGN_IN = "/accounts/sign-in/"
 UPLOAD = "/imports/"
@@ -71,15 +71,6 @@ def cp949_csv() -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows([HEADER, *rows])
     return buffer.getvalue().encode("cp949")
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + SIGN_IN)
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    expect(page.get_by_test_id("who")).to_be_visible()
 
 
 def choose_file(page: Page, base_url: str, data: bytes) -> None:

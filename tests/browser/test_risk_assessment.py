@@ -29,7 +29,7 @@ from jss.repeats.models import Flag
 from jss.risk.models import Assessment
 from jss.risk.packs import Pack
 from jss.risk.tests.conftest import test_pack, victim  # noqa: F401 (fixtures)
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 
 SIGN_IN = "/accounts/sign-in/"
 TRIAGE = "/repeats/"
@@ -66,15 +66,6 @@ STICKING_OUT = """() => {
   }
   return out;
 }"""
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + SIGN_IN)
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").tap()
-    expect(page.get_by_test_id("who")).to_be_visible()
 
 
 def assert_fits_the_phone(page: Page) -> None:
@@ -149,7 +140,7 @@ def test_officer_assesses_on_a_phone_sets_a_different_band_and_finds_the_flag_an
     page = phone
     person, incident = victim
     base_url = live_server.url
-    sign_in(page, base_url, "officer")
+    sign_in(page, base_url, "officer", tap=True)
 
     # 1. The report: the victim's "위험 요인 확인" leads to the choice of instrument, for her and this report.
     page.goto(base_url + f"/incidents/{incident.pk}/")

@@ -1,0 +1,131 @@
+"""Working council meetings through the services: scheduling, research notes, findings, attendance,
+minutes and the invitation."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from jss.audit.models import AccessEvent
+from jss.cases.models import Case
+from jss.council import services
+from jss.council.models import AgendaItem, Meeting
+
+
+def data(*institutions: Any, **overrides: Any) -> services.MeetingData:
+    values: dict[str, Any] = {
+        "starts_at": timezone.now() + datetime.timedelta(days=3), "place": "제주동부경찰서 3층 회의실",
+        "video_link": "", "invited": list(institutions),
+    }  # fmt: skip
+    values.update(overrides)
+    return services.MeetingData(**values)
+
+
+def test_scheduling_builds_the_agenda_from_the_accepted_cases(accepted, officer, child_protection, wee_centre):
+    station = accepted.station
+    for bad, field in [
+        (data(), "invited"),
+        (data(child_protection, starts_at=timezone.now() - datetime.timedelta(hours=1)), "starts_at"),
+        (data(child_protection, place=""), "place"),
+    ]:
+        with pytest.raises(services.CouncilError) as refused:
+            services.schedule(station, bad, actor=officer)
+        assert refused.value.field == field
+    meeting = services.schedule(station, data(child_protection, wee_centre), actor=officer)
+    assert [item.case for item in meeting.items.all()] == [accepted]
+    accepted.refresh_from_db()
+    assert accepted.status == Case.Status.IN_COUNCIL
+    assert set(meeting.invitations.values_list("institution", flat=True)) == {child_protection.pk, wee_centre.pk}
+    assert AccessEvent.objects.filter(verb="council.schedule", actor=officer).exists()
+    again = services.schedule(station, data(child_protection), actor=officer)
+    assert list(again.items.all()) == []  # already on the agenda of a scheduled meeting
+
+
+def test_only_the_stations_coordinator_schedules(accepted, social_worker, child_protection):
+    with pytest.raises(services.CouncilError):
+        services.schedule(accepted.station, data(child_protection), actor=social_worker)
+
+
+def test_research_notes_come_from_invited_institutions_that_see_the_case(
+    accepted, officer, social_worker, counsellor, child_protection, wee_centre
+):
+    meeting = services.schedule(accepted.station, data(child_protection, wee_centre), actor=officer)
+    item = meeting.items.get()
+    note = services.add_research_note(item, "학교에서 아이가 자주 결석함", actor=social_worker)
+    assert note.institution == child_protection
+    with pytest.raises(services.CouncilError):  # invited, but the case is not shared with the Wee centre
+        services.add_research_note(item, "x", actor=counsellor)
+    with pytest.raises(services.CouncilError) as empty:
+        services.add_research_note(item, " ", actor=social_worker)
+    assert empty.value.field == "text"
+
+
+def test_findings_attendance_and_minutes(accepted, officer, social_worker, child_protection, wee_centre):
+    meeting = services.schedule(accepted.station, data(child_protection, wee_centre), actor=officer)
+    item = meeting.items.get()
+    with pytest.raises(services.CouncilError) as no_cause:
+        services.record_findings(item, services.Findings(decision="discussed", causes=[]), actor=officer)
+    assert no_cause.value.field == "causes"
+    with pytest.raises(services.CouncilError):
+        services.record_findings(item, services.Findings(decision="discussed", causes=["alcohol"]), actor=social_worker)
+    with pytest.raises(services.CouncilError):
+        services.approve_minutes(meeting, actor=officer, version=meeting.version)  # not held yet
+    meeting = services.set_attendance(meeting, [child_protection.pk], actor=officer)
+    assert meeting.status == Meeting.Status.HELD
+    with pytest.raises(services.CouncilError) as undecided:
+        services.approve_minutes(meeting, actor=officer, version=meeting.version)
+    assert accepted.code in str(undecided.value)
+    services.record_findings(
+        item, services.Findings(decision="discussed", causes=["alcohol", "economic_hardship"], risk_rating="crisis",
+                                note="음주 문제 상담 연계"),
+        actor=officer,
+    )  # fmt: skip
+    accepted.refresh_from_db()
+    assert accepted.status == Case.Status.PLAN_ACTIVE
+    draft = services.draft_minutes(meeting)
+    assert accepted.code in draft
+    assert "음주, 경제적 어려움" in draft
+    assert "은비" not in draft  # codes, not names
+    assert "제주아동보호전문기관" in draft  # attended
+    seen = meeting.version
+    meeting = services.save_minutes(meeting, draft, actor=officer, version=seen)
+    with pytest.raises(services.CouncilError) as stale:
+        services.save_minutes(meeting, "다른 내용", actor=officer, version=seen)
+    assert stale.value.field == "version"
+    meeting = services.approve_minutes(meeting, actor=officer, version=meeting.version)
+    assert meeting.status == Meeting.Status.APPROVED
+    with pytest.raises(services.CouncilError):
+        services.save_minutes(meeting, "고침", actor=officer, version=meeting.version)
+    with pytest.raises(services.CouncilError):
+        services.record_findings(item, services.Findings(decision="deferred", causes=[]), actor=officer)
+    assert AgendaItem.objects.get(pk=item.pk).causes.count() == 2
+
+
+def test_the_invitation_is_an_icalendar_event_without_names(accepted, officer, child_protection):
+    meeting = services.schedule(
+        accepted.station, data(child_protection, video_link="https://meet.example.kr/jss"), actor=officer
+    )
+    text = services.ical(meeting)
+    assert text.startswith("BEGIN:VCALENDAR\r\n")
+    assert f"UID:{meeting.code}@jss" in text
+    assert "LOCATION:제주동부경찰서 3층 회의실" in text
+    assert "URL:https://meet.example.kr/jss" in text
+    assert accepted.code not in text
+    assert "은비" not in text
+
+
+def test_the_invited_institutions_get_the_invitation_by_email(
+    accepted, officer, child_protection, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = services.schedule(accepted.station, data(child_protection), actor=officer)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert "실무협의회" in message.subject or "working council" in message.subject
+    assert accepted.code not in message.subject + message.body
+    assert "은비" not in message.subject + message.body
+    assert message.attachments[0][0] == f"{meeting.code}.ics"
+    assert meeting.invitations.get().notified_at is not None

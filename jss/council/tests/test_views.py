@@ -1,0 +1,124 @@
+"""Working council pages: who sees a meeting, scheduling, notes, findings, attendance, minutes."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from jss.council import services
+from jss.council.models import Meeting
+
+from .test_meetings import data
+
+
+@pytest.fixture
+def meeting(accepted, officer, child_protection, wee_centre) -> Meeting:
+    return services.schedule(accepted.station, data(child_protection, wee_centre), actor=officer)
+
+
+@pytest.mark.access_route("council:list")
+@pytest.mark.access_route("council:detail")
+def test_a_meeting_is_seen_by_the_station_and_the_invited(
+    client, as_user, meeting, accepted, officer, social_worker, counsellor, head
+):
+    assert client.get("/council/").status_code == 302
+    assert as_user(head).get("/council/").status_code == 403
+    assert list(as_user(officer).get("/council/").context["upcoming"]) == [meeting]
+    page = as_user(social_worker).get(f"/council/{meeting.pk}/").content.decode()
+    assert accepted.code in page
+    wee = as_user(counsellor).get(f"/council/{meeting.pk}/").content.decode()  # invited, the case not shared
+    assert accepted.code in wee
+    assert "전체를 볼 수 없습니다" in wee or "does not see this case in full" in wee
+    assert "은비" not in wee
+
+
+def test_an_institution_not_invited_sees_no_meeting(as_user, meeting, reports, dongbu_station):
+    from tests.factories import make_institution, make_member
+
+    other = make_institution("other", "다른 상담소", region_code="5011054000")
+    user = make_member("other-user", "다른사람", other, "practitioner")
+    assert as_user(user).get(f"/council/{meeting.pk}/").status_code == 404
+
+
+@pytest.mark.access_route("council:schedule")
+def test_scheduling_through_the_form(client, as_user, accepted, officer, social_worker, child_protection):
+    assert client.get("/council/new/").status_code == 302
+    assert as_user(social_worker).get("/council/new/").status_code == 403
+    coordinator = as_user(officer)
+    page = coordinator.get("/council/new/")
+    assert accepted.code in page.content.decode()
+    assert str(child_protection.pk) in page.context["form"].initial["invited"]  # the lead is ticked
+    when = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    refused = coordinator.post("/council/new/", {"starts_at": when, "duration_minutes": 90, "place": "회의실"})
+    assert refused.status_code == 400
+    assert "기관을 한 곳 이상 초대" in refused.content.decode() or "Invite at least one" in refused.content.decode()
+    done = coordinator.post(
+        "/council/new/",
+        {"starts_at": when, "duration_minutes": 90, "place": "회의실", "invited": [child_protection.pk]},
+    )
+    meeting = Meeting.objects.get()
+    assert done["Location"] == f"/council/{meeting.pk}/"
+
+
+@pytest.mark.access_route("council:ical")
+def test_the_invitation_downloads_as_icalendar(client, as_user, meeting, social_worker):
+    assert client.get(f"/council/{meeting.pk}/invite.ics").status_code == 302
+    response = as_user(social_worker).get(f"/council/{meeting.pk}/invite.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in response.content
+
+
+@pytest.mark.access_route("council:note")
+def test_research_notes_through_the_page(client, as_user, meeting, social_worker, counsellor):
+    item = meeting.items.get()
+    url = f"/council/items/{item.pk}/note/"
+    assert client.post(url, {}).status_code == 302
+    assert as_user(social_worker).post(url, {f"note-{item.pk}-text": ""}).status_code == 400
+    as_user(social_worker).post(url, {f"note-{item.pk}-text": "아이가 자주 결석함"})
+    assert item.research_notes.count() == 1
+    refused = as_user(counsellor).post(url, {f"note-{item.pk}-text": "x"})
+    assert refused.status_code == 400  # invited, but the case is not theirs in full
+    assert "아이가 자주 결석함" not in as_user(counsellor).get(f"/council/{meeting.pk}/").content.decode()
+
+
+@pytest.mark.access_route("council:findings")
+@pytest.mark.access_route("council:attendance")
+@pytest.mark.access_route("council:minutes")
+def test_findings_attendance_and_minutes_through_the_page(
+    client, as_user, meeting, officer, social_worker, child_protection
+):
+    item = meeting.items.get()
+    chair = as_user(officer)
+    url = f"/council/items/{item.pk}/findings/"
+    prefix = f"findings-{item.pk}"
+    assert client.post(url, {}).status_code == 302
+    assert as_user(social_worker).post(url, {f"{prefix}-decision": "discussed"}).status_code == 403
+    no_cause = chair.post(url, {f"{prefix}-decision": "discussed", f"{prefix}-note": "상담 연계"})
+    assert no_cause.status_code == 400
+    assert "상담 연계" in no_cause.content.decode()  # the note typed is kept
+    chair.post(
+        url, {f"{prefix}-decision": "discussed", f"{prefix}-causes": ["alcohol"], f"{prefix}-risk_rating": "crisis"}
+    )
+    item.refresh_from_db()
+    assert item.decision == "discussed"
+    assert as_user(social_worker).post(f"/council/{meeting.pk}/attendance/", {}).status_code == 403
+    chair.post(f"/council/{meeting.pk}/attendance/", {"attended": [child_protection.pk]})
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.HELD
+    drafted = chair.post(f"/council/{meeting.pk}/minutes/", {"action": "draft"})
+    assert item.case.code in drafted.context["minutes_form"].initial["minutes"]
+    stale = chair.post(
+        f"/council/{meeting.pk}/minutes/",
+        {"action": "save", "minutes-minutes": "회의록 본문", "minutes-version": meeting.version - 1},
+    )
+    assert stale.status_code == 400
+    assert "회의록 본문" in stale.content.decode()
+    chair.post(
+        f"/council/{meeting.pk}/minutes/",
+        {"action": "approve", "minutes-minutes": "회의록 본문", "minutes-version": meeting.version},
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.APPROVED
+    assert "회의록 본문" in as_user(social_worker).get(f"/council/{meeting.pk}/").content.decode()

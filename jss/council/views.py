@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from jss.accounts.access import Role, caseworker_membership
+from jss.audit.services import record_view
+from jss.cases.access import FULL, scope_for
+from jss.cases.models import Case, Share
+from jss.council import services
+from jss.council.access import get_item_for_user, get_meeting_for_user, is_station_coordinator, visible_meetings
+from jss.council.causes import cause_factors
+from jss.council.forms import FindingsForm, MinutesForm, NoteForm, ScheduleForm
+from jss.council.models import AgendaItem, Meeting
+from jss.institutions.models import Institution
+
+
+def _show_problems(form: Any, error: services.CouncilError) -> None:
+    problems: dict[str, str] = getattr(error, "problems", None) or {error.field or "": str(error)}
+    for name, message in problems.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    membership = caseworker_membership(request.user)
+    if membership is None:
+        raise PermissionDenied
+    meetings = list(visible_meetings(request.user).select_related("station").order_by("-starts_at")[:100])
+    record_view(request.user, "council.list", None, purpose="working council meetings",
+                detail={"meetings": [m.pk for m in meetings]})  # fmt: skip
+    chairs = membership.role == Role.COORDINATOR and membership.station_id is not None
+    now = timezone.now()
+    return render(
+        request,
+        "council/list.html",
+        {
+            "upcoming": [m for m in meetings if m.starts_at >= now and m.status == Meeting.Status.SCHEDULED][::-1],
+            "past": [m for m in meetings if not (m.starts_at >= now and m.status == Meeting.Status.SCHEDULED)],
+            "may_schedule": chairs,
+        },
+    )
+
+
+@login_required
+def meeting_schedule(request: HttpRequest) -> HttpResponse:
+    membership = caseworker_membership(request.user)
+    if membership is None or membership.role != Role.COORDINATOR or membership.station is None:
+        raise PermissionDenied
+    station = membership.station
+    agenda = list(
+        Case.objects.filter(station=station, status__in=services.AGENDA_STATUSES)
+        .select_related("lead_institution")
+        .order_by("created_at")
+    )
+    institutions = list(Institution.objects.filter(status=Institution.Status.ACTIVE).order_by("name_ko"))
+    taking_part = {case.lead_institution_id for case in agenda} | set(
+        Share.objects.filter(case__in=agenda, revoked_at__isnull=True).values_list("institution_id", flat=True)
+    )
+    form = ScheduleForm(
+        request.POST or None, institutions=institutions,
+        initial={"invited": [str(pk) for pk in taking_part if pk != membership.institution_id]},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = services.MeetingData(
+            starts_at=form.cleaned_data["starts_at"], place=form.cleaned_data["place"] or "",
+            video_link=form.cleaned_data["video_link"] or "", invited=form.invited_institutions(),
+            duration_minutes=form.cleaned_data["duration_minutes"] or 90,
+        )  # fmt: skip
+        try:
+            meeting = services.schedule(station, data, actor=request.user)
+        except services.CouncilError as error:
+            _show_problems(form, error)
+        else:
+            messages.success(
+                request, _("The meeting is scheduled. Send the invitation (iCalendar) to the institutions.")
+            )
+            return redirect("council:detail", meeting.pk)
+    return render(
+        request, "council/schedule.html", {"form": form, "agenda": agenda, "station": station},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+def _item_view(request: HttpRequest, item: AgendaItem, chair: bool, forms: dict[Any, Any]) -> dict[str, Any]:
+    scope = scope_for(request.user, item.case)
+    full = scope == FULL
+    factors = cause_factors()
+    own = getattr(caseworker_membership(request.user), "institution_id", None)
+    invited = item.meeting.invitations.filter(institution=own).exists()
+    open_for_notes = full and (invited or chair) and item.meeting.status == Meeting.Status.SCHEDULED
+    note_form = forms.get(("note", item.pk)) or (NoteForm(prefix=f"note-{item.pk}") if open_for_notes else None)
+    findings_form = forms.get(("findings", item.pk))
+    if findings_form is None and chair and item.meeting.status != Meeting.Status.APPROVED:
+        findings_form = FindingsForm(
+            prefix=f"findings-{item.pk}",
+            initial={
+                "decision": item.decision,
+                "risk_rating": item.risk_rating,
+                "note": item.note if full else "",
+                "causes": [c.factor for c in item.causes.all()],
+            },
+        )
+    return {
+        "item": item,
+        "scope": scope,
+        "full": full,
+        "notes": list(item.research_notes.select_related("institution")) if full else [],
+        "note_count": item.research_notes.count(),
+        "causes": [str(factors[c.factor]) if c.factor in factors else c.factor for c in item.causes.all()],
+        "note_form": note_form,
+        "findings_form": findings_form,
+    }
+
+
+def _render_meeting(
+    request: HttpRequest, meeting: Meeting, *, forms: dict[Any, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    forms = forms or {}
+    chair = is_station_coordinator(request.user, meeting.station_id)
+    items = [
+        _item_view(request, item, chair, forms)
+        for item in meeting.items.select_related("case", "case__lead_institution")
+    ]
+    minutes_form = forms.get("minutes") or MinutesForm(
+        prefix="minutes", initial={"minutes": meeting.minutes, "version": meeting.version}
+    )
+    record_view(request.user, "council.view", meeting, purpose="working council meeting",
+                detail={"cases": [row["item"].case_id for row in items]})  # fmt: skip
+    return render(
+        request,
+        "council/detail.html",
+        {
+            "meeting": meeting,
+            "chair": chair,
+            "items": items,
+            "invitations": list(meeting.invitations.select_related("institution").order_by("institution__name_ko")),
+            "minutes_form": minutes_form if chair and meeting.status == Meeting.Status.HELD else None,
+            "locked": meeting.status == Meeting.Status.APPROVED,
+        },
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+def meeting_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return _render_meeting(request, get_meeting_for_user(request.user, meeting_id))
+
+
+@login_required
+def meeting_ical(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    response = HttpResponse(
+        services.ical(meeting, uid_domain=request.get_host().split(":")[0]), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{meeting.code}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def item_note(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = get_item_for_user(request.user, item_id)
+    form = NoteForm(request.POST, prefix=f"note-{item.pk}")
+    if form.is_valid():
+        try:
+            services.add_research_note(item, form.cleaned_data["text"], actor=request.user)
+        except services.CouncilError as error:
+            _show_problems(form, error)
+        else:
+            messages.success(request, _("Your research note is added."))
+            return redirect("council:detail", item.meeting_id)
+    return _render_meeting(request, item.meeting, forms={("note", item.pk): form}, status=400)
+
+
+@login_required
+@require_POST
+def item_findings(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = get_item_for_user(request.user, item_id)
+    if not is_station_coordinator(request.user, item.meeting.station_id):
+        raise PermissionDenied
+    form = FindingsForm(request.POST, prefix=f"findings-{item.pk}")
+    if form.is_valid():
+        findings = services.Findings(
+            decision=form.cleaned_data["decision"], causes=form.cleaned_data["causes"],
+            risk_rating=form.cleaned_data["risk_rating"], note=form.cleaned_data["note"],
+        )  # fmt: skip
+        try:
+            services.record_findings(item, findings, actor=request.user)
+        except services.CouncilError as error:
+            _show_problems(form, error)
+        else:
+            messages.success(request, _("The council's findings on %(code)s are recorded.") % {"code": item.case.code})
+            return redirect("council:detail", item.meeting_id)
+    return _render_meeting(request, item.meeting, forms={("findings", item.pk): form}, status=400)
+
+
+@login_required
+@require_POST
+def meeting_attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    if not is_station_coordinator(request.user, meeting.station_id):
+        raise PermissionDenied
+    attended = [int(pk) for pk in request.POST.getlist("attended") if pk.isdigit()]
+    try:
+        services.set_attendance(meeting, attended, actor=request.user)
+    except services.CouncilError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Attendance is recorded."))
+    return redirect("council:detail", meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    if not is_station_coordinator(request.user, meeting.station_id):
+        raise PermissionDenied
+    form = MinutesForm(request.POST, prefix="minutes")
+    action = request.POST.get("action", "save")
+    if action == "draft":
+        form = MinutesForm(
+            prefix="minutes", initial={"minutes": services.draft_minutes(meeting), "version": meeting.version}
+        )
+        return _render_meeting(request, meeting, forms={"minutes": form})
+    if form.is_valid():
+        try:
+            meeting = services.save_minutes(meeting, form.cleaned_data["minutes"] or "", actor=request.user,
+                                            version=form.cleaned_data["version"])  # fmt: skip
+            if action == "approve":
+                services.approve_minutes(meeting, actor=request.user, version=meeting.version)
+        except services.CouncilError as error:
+            meeting.refresh_from_db()
+            if error.field == "version":  # keep their text, against the meeting as it is now
+                form = MinutesForm(
+                    {"minutes-minutes": form.cleaned_data["minutes"] or "", "minutes-version": str(meeting.version)},
+                    prefix="minutes",
+                )
+                form.is_valid()
+            _show_problems(form, error)
+        else:
+            messages.success(
+                request,
+                _("The minutes are approved and locked.") if action == "approve" else _("The minutes are saved."),
+            )
+            return redirect("council:detail", meeting.pk)
+    return _render_meeting(request, meeting, forms={"minutes": form}, status=400)
