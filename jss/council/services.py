@@ -23,8 +23,6 @@ from jss.council.models import AgendaItem, CauseFinding, Invitation, Meeting, Re
 from jss.institutions.models import Institution
 from jss.regions.models import PoliceStation
 
-AGENDA_STATUSES = [Case.Status.ACCEPTED, Case.Status.IN_COUNCIL, Case.Status.PLAN_ACTIVE]
-
 
 class CouncilError(Exception):
     def __init__(self, message: str, *, field: str | None = None) -> None:
@@ -66,8 +64,8 @@ def check_meeting(data: MeetingData, *, now: datetime.datetime | None = None) ->
 
 @transaction.atomic
 def schedule(station: PoliceStation, data: MeetingData, *, actor: Any) -> Meeting:
-    """A meeting of the station's working council; its agenda is every accepted case of the station not yet
-    discussed (and those deferred), in the order they were accepted."""
+    """A meeting of the station's working council; its agenda (`_agenda`): the accepted cases waiting for the
+    council, then the cases whose support actions are due or overdue by the meeting (carried over until done)."""
     if not is_station_coordinator(actor, station.pk):
         raise CouncilError(_("Only the station's coordinators schedule its working council."))
     if problems := check_meeting(data):
@@ -81,22 +79,7 @@ def schedule(station: PoliceStation, data: MeetingData, *, actor: Any) -> Meetin
         video_link=data.video_link.strip(), chair=actor, created_by=actor,
     )  # fmt: skip
     Invitation.objects.bulk_create([Invitation(meeting=meeting, institution=i) for i in dict.fromkeys(data.invited)])
-    cases = Case.objects.filter(station=station, status__in=AGENDA_STATUSES).order_by("created_at")
-    busy = set(
-        AgendaItem.objects.filter(meeting__status=Meeting.Status.SCHEDULED, case__in=cases).values_list(
-            "case", flat=True
-        )
-    )
-    items = [
-        AgendaItem(
-            meeting=meeting,
-            case=case,
-            position=position,
-            reason="new" if case.status == Case.Status.ACCEPTED else "review",
-        )
-        for position, case in enumerate((c for c in cases if c.pk not in busy), start=1)
-    ]
-    AgendaItem.objects.bulk_create(items)
+    items = _agenda(meeting)
     Case.objects.filter(pk__in=[item.case_id for item in items], status=Case.Status.ACCEPTED).update(
         status=Case.Status.IN_COUNCIL
     )
@@ -138,6 +121,43 @@ def notify_invited(meeting: Meeting) -> int:
         invitation.save(update_fields=["notified_at"])
         sent += 1
     return sent
+
+
+def agenda_cases(station: PoliceStation, due: datetime.date) -> list[tuple[Case, str]]:
+    """(case, reason) for a meeting on `due`: the accepted cases waiting for the council ("new"), then the cases
+    with support actions open and due by then ("review": unfinished actions are carried over until done);
+    cases already on another scheduled meeting's agenda are left out."""
+    from jss.actions.models import Action  # actions build on cases: imported late
+
+    busy = set(AgendaItem.objects.filter(meeting__status=Meeting.Status.SCHEDULED).values_list("case", flat=True))
+    new = list(
+        Case.objects.filter(station=station, status__in=[Case.Status.ACCEPTED, Case.Status.IN_COUNCIL])
+        .exclude(pk__in=busy)
+        .select_related("lead_institution")
+        .order_by("created_at")
+    )
+    review = list(
+        Case.objects.filter(
+            station=station,
+            actions__status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS],
+            actions__due_on__lte=due,
+        )
+        .exclude(status__in=[Case.Status.CLOSED, Case.Status.DECLINED])
+        .exclude(pk__in=busy | {case.pk for case in new})
+        .select_related("lead_institution")
+        .distinct()
+        .order_by("created_at")
+    )
+    return [*((case, "new") for case in new), *((case, "review") for case in review)]
+
+
+def _agenda(meeting: Meeting) -> list[AgendaItem]:
+    cases = agenda_cases(meeting.station, timezone.localtime(meeting.starts_at).date())
+    items = [
+        AgendaItem(meeting=meeting, case=case, position=position, reason=reason)
+        for position, (case, reason) in enumerate(cases, start=1)
+    ]
+    return AgendaItem.objects.bulk_create(items)
 
 
 def _invited(meeting: Meeting, institution_id: int | None) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from jss.accounts.access import Role, caseworker_membership
 from jss.audit.services import record_view
 from jss.cases.access import FULL, scope_for
-from jss.cases.models import Case, Share
+from jss.cases.models import Share
 from jss.council import services
 from jss.council.access import get_item_for_user, get_meeting_for_user, is_station_coordinator, visible_meetings
 from jss.council.causes import cause_factors
@@ -57,14 +58,11 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
     if membership is None or membership.role != Role.COORDINATOR or membership.station is None:
         raise PermissionDenied
     station = membership.station
-    agenda = list(
-        Case.objects.filter(station=station, status__in=services.AGENDA_STATUSES)
-        .select_related("lead_institution")
-        .order_by("created_at")
-    )
+    agenda = services.agenda_cases(station, timezone.localdate() + datetime.timedelta(days=7))
     institutions = list(Institution.objects.filter(status=Institution.Status.ACTIVE).order_by("name_ko"))
-    taking_part = {case.lead_institution_id for case in agenda} | set(
-        Share.objects.filter(case__in=agenda, revoked_at__isnull=True).values_list("institution_id", flat=True)
+    cases = [case for case, _reason in agenda]
+    taking_part = {case.lead_institution_id for case in cases} | set(
+        Share.objects.filter(case__in=cases, revoked_at__isnull=True).values_list("institution_id", flat=True)
     )
     form = ScheduleForm(
         request.POST or None, institutions=institutions,
@@ -110,8 +108,18 @@ def _item_view(request: HttpRequest, item: AgendaItem, chair: bool, forms: dict[
                 "causes": [c.factor for c in item.causes.all()],
             },
         )
+    from jss.actions.models import Action  # actions build on cases: imported late
+
+    today = timezone.localdate()
+    open_actions = [
+        {"action": action, "overdue": action.due_on < today}
+        for action in item.case.actions.filter(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
+        .select_related("institution")
+        .order_by("due_on")
+    ]
     return {
         "item": item,
+        "open_actions": open_actions,
         "scope": scope,
         "full": full,
         "notes": list(item.research_notes.select_related("institution")) if full else [],

@@ -129,3 +129,22 @@ def test_the_invited_institutions_get_the_invitation_by_email(
     assert "은비" not in message.subject + message.body
     assert message.attachments[0][0] == f"{meeting.code}.ics"
     assert meeting.invitations.get().notified_at is not None
+
+
+def test_unfinished_actions_bring_their_case_back_to_the_next_meeting(accepted, officer, child_protection, as_user):
+    from jss.actions.models import Action
+
+    first = services.schedule(accepted.station, data(child_protection), actor=officer)
+    services.record_findings(first.items.get(), services.Findings(decision="discussed", causes=["alcohol"]),
+                             actor=officer)  # fmt: skip
+    Action.objects.create(
+        case=accepted, institution=child_protection, description="부모 상담 연계", created_by=officer,
+        due_on=timezone.localdate() - datetime.timedelta(days=2),
+    )  # fmt: skip
+    services.set_attendance(first, [child_protection.pk], actor=officer)
+    second = services.schedule(accepted.station, data(child_protection), actor=officer)
+    item = second.items.get()
+    assert (item.case, item.reason) == (accepted, "review")
+    page = as_user(officer).get(f"/council/{second.pk}/").content.decode()
+    assert 'data-testid="behind"' in page  # the chair sees who is behind
+    assert "부모 상담 연계" in page
