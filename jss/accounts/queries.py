@@ -76,6 +76,7 @@ def casework_counts(user: object) -> dict[str, int]:
     progress and due for reassessment, overdue support actions (each counted through its app's own access
     rules)."""
     from jss.actions.queries import overdue_count
+    from jss.cases.queries import pending_nominations
     from jss.people.queries import link_queue
     from jss.repeats.queries import open_flags
     from jss.risk.queries import drafts, due
@@ -86,4 +87,5 @@ def casework_counts(user: object) -> dict[str, int]:
         "drafts": drafts(user).count(),
         "due": len(due(user)),
         "overdue_actions": overdue_count(user),  # jss.actions
+        "nominations": len(pending_nominations(user)),  # for a station's coordinator
     }

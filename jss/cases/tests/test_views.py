@@ -574,3 +574,15 @@ def test_monitoring_contacts_and_closing_through_the_case_page(client, as_user, 
     case.refresh_from_db()
     assert (case.status, case.outcome) == ("closed", "no_repeat")
     assert "새 신고가 있으면 다시 열립니다" in coordinator.get(f"{base}/").content.decode()
+
+
+def test_the_coordinators_home_page_counts_the_nominations_to_review(as_user, family, officer, social_worker):
+    from jss.cases import services as case_services
+
+    case_services.nominate(
+        case_services.NominationData(persons=[(family["victim"], "victim")], incidents=family["incidents"],
+                                     reasons=["repeat"]),
+        actor=social_worker,
+    )  # fmt: skip
+    assert as_user(officer).get("/").context["work"]["nominations"] == 1
+    assert as_user(social_worker).get("/").context["work"]["nominations"] == 0

@@ -187,7 +187,9 @@ def test_the_home_page_counts_the_work_waiting(as_user, test_pack, victim, offic
     Assessment.objects.filter(pk=done.pk).update(reassess_by=datetime.date(2020, 1, 1))
     services.start(person, test_pack, actor=officer)
     response = as_user(officer).get("/")
-    assert response.context["work"] == {"flags": 0, "duplicates": 0, "drafts": 1, "due": 1, "overdue_actions": 0}
+    assert response.context["work"] == {
+        "flags": 0, "duplicates": 0, "drafts": 1, "due": 1, "overdue_actions": 0, "nominations": 0,
+    }  # fmt: skip
     assert "재평가 대상" in response.content.decode()
     assert "work" not in as_user(head).get("/").context
 
