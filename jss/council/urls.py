@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.meeting_schedule, name="schedule"),
     path("<int:meeting_id>/", views.meeting_view, name="detail"),
     path("<int:meeting_id>/invite.ics", views.meeting_ical, name="ical"),
+    path("<int:meeting_id>/pack.pdf", views.meeting_pack, name="pack"),  # the meeting pack for the reader's institution
     path("<int:meeting_id>/attendance/", views.meeting_attendance, name="attendance"),
     path("<int:meeting_id>/minutes/", views.meeting_minutes, name="minutes"),
     path("items/<int:item_id>/note/", views.item_note, name="note"),

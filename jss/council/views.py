@@ -264,3 +264,26 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
             )
             return redirect("council:detail", meeting.pk)
     return _render_meeting(request, meeting, forms={"minutes": form}, status=400)
+
+
+# --- the meeting pack (issue 6, item 4) -----------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def meeting_pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The meeting pack (PDF) for the reader's institution: names only for the cases it sees in full."""
+    from jss.council.pack import pack_content, render_pack  # WeasyPrint is loaded only for a pack
+
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    membership = caseworker_membership(request.user)
+    if membership is None:  # get_meeting_for_user found none for such a user
+        raise PermissionDenied
+    pack = pack_content(meeting, membership.institution, now=timezone.now())
+    pdf = render_pack(pack)
+    record_view(request.user, "council.pack", meeting, purpose="meeting pack",
+                detail={"institution": membership.institution_id, "cases": [c.case.pk for c in pack.cases],
+                        "names": [c.case.pk for c in pack.cases if c.full]})  # fmt: skip
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.code}-{membership.institution.key}.pdf"'
+    return response
