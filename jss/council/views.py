@@ -113,7 +113,7 @@ def _item_view(request: HttpRequest, item: AgendaItem, chair: bool, forms: dict[
     today = timezone.localdate()
     open_actions = [
         {"action": action, "overdue": action.due_on < today}
-        for action in item.case.actions.filter(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
+        for action in Action.objects.filter(case=item.case, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
         .select_related("institution")
         .order_by("due_on")
     ]
