@@ -1327,8 +1327,10 @@ def generate_incidents(
     if truth_path is not None:
         write_truth(saved.truth, truth_path)
     from jss.demo.assessments import generate_assessments  # the risk app's packs: read only when needed
+    from jss.demo.council import generate_council  # council activity on these incidents (issue 6, item 8)
 
     assessed = generate_assessments(seed=seed, now=now)
+    generate_council(seed=seed, now=now, years=years, scale=scale)  # demo council activity (jss/demo/council.py)
     evaluation = evaluate_all(now=now or timezone.now(), actor=actor)
     return GenerationResult(
         saved=saved, plan=plan, evaluation=evaluation, truth_path=truth_path, assessments=assessed.created

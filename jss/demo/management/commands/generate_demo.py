@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from jss.accounts.models import Membership, User
+from jss.demo.council import council_summary
 from jss.demo.incidents import DemoDataError, GenerationResult, generate_incidents, open_flags_by_rule
 from jss.demo.services import DEMO_USERS, generate_network
 from jss.lib.yamlfile import DataFileError
@@ -105,6 +106,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  risk assessments: {generated.assessments:,} by the demo caseworkers (jss/demo/assessments.py)"
             )
+        self.stdout.write(f"  working councils: {council_summary()} (jss/demo/council.py)")
         if generated.truth_path is not None:
             self.stdout.write(f"  linkage truth: {generated.truth_path} (manage.py demo_linkage_quality scores it)")
 
