@@ -122,3 +122,10 @@ def test_findings_attendance_and_minutes_through_the_page(
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.APPROVED
     assert "회의록 본문" in as_user(social_worker).get(f"/council/{meeting.pk}/").content.decode()
+
+
+def test_the_chair_goes_from_an_agenda_item_to_the_cases_support_actions(as_user, meeting, officer, social_worker):
+    item = meeting.items.get()
+    link = f"/cases/{item.case_id}/#actions"
+    assert link in as_user(officer).get(f"/council/{meeting.pk}/").content.decode()
+    assert link not in as_user(social_worker).get(f"/council/{meeting.pk}/").content.decode()  # not the chair
