@@ -40,6 +40,17 @@ def is_caseworker(user: Any) -> bool:
     return caseworker_membership(user) is not None
 
 
+def coordinates_station(user: Any, station_id: int | None) -> bool:
+    """A caseworking coordinator of this police station (its working council's chair)."""
+    membership = caseworker_membership(user)
+    return (
+        membership is not None
+        and membership.role == Role.COORDINATOR
+        and station_id is not None
+        and membership.station_id == station_id
+    )
+
+
 def role_of(user: Any) -> str | None:
     membership = membership_of(user)
     return membership.role if membership is not None else None

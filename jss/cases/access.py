@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from jss.accounts.access import Role, caseworker_membership, membership_of
+from jss.accounts.access import Role, caseworker_membership, coordinates_station, membership_of
 from jss.cases.models import Case, Share
 
 FULL = Share.Scope.FULL
@@ -68,13 +68,7 @@ def get_case_for_user(user: object, case_id: int) -> Case:
 
 
 def is_station_coordinator(user: object, case: Case) -> bool:
-    membership = membership_of(user)
-    return (
-        membership is not None
-        and membership.role == Role.COORDINATOR
-        and membership.casework
-        and membership.station_id == case.station_id
-    )
+    return coordinates_station(user, case.station_id)
 
 
 def may_share(user: object, case: Case) -> bool:

@@ -16,11 +16,6 @@ from jss.accounts.access import Role, caseworker_membership
 from jss.council.models import AgendaItem, Meeting
 
 
-def is_station_coordinator(user: Any, station_id: int) -> bool:
-    membership = caseworker_membership(user)
-    return membership is not None and membership.role == Role.COORDINATOR and membership.station_id == station_id
-
-
 def visible_meetings(user: Any) -> QuerySet[Meeting]:
     membership = caseworker_membership(user)
     if membership is None:

@@ -13,11 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jss.accounts.access import caseworker_membership
+from jss.accounts.access import caseworker_membership, coordinates_station
 from jss.audit.services import record
 from jss.cases.access import FULL, scope_for
 from jss.cases.models import Case, CaseEvent
-from jss.council.access import is_station_coordinator
 from jss.council.causes import cause_factors, current_factors
 from jss.council.models import AgendaItem, CauseFinding, Invitation, Meeting, ResearchNote
 from jss.institutions.models import Institution
@@ -66,7 +65,7 @@ def check_meeting(data: MeetingData, *, now: datetime.datetime | None = None) ->
 def schedule(station: PoliceStation, data: MeetingData, *, actor: Any) -> Meeting:
     """A meeting of the station's working council; its agenda (`_agenda`): the accepted cases waiting for the
     council, then the cases whose support actions are due or overdue by the meeting (carried over until done)."""
-    if not is_station_coordinator(actor, station.pk):
+    if not coordinates_station(actor, station.pk):
         raise CouncilError(_("Only the station's coordinators schedule its working council."))
     if problems := check_meeting(data):
         field, message = next(iter(problems.items()))
@@ -169,7 +168,7 @@ def add_research_note(item: AgendaItem, text: str, *, actor: Any) -> ResearchNot
     membership = caseworker_membership(actor)
     meeting = item.meeting
     if membership is None or not (
-        _invited(meeting, membership.institution_id) or is_station_coordinator(actor, meeting.station_id)
+        _invited(meeting, membership.institution_id) or coordinates_station(actor, meeting.station_id)
     ):
         raise CouncilError(_("Only invited institutions add research notes."))
     if scope_for(actor, item.case) != FULL:
@@ -195,7 +194,7 @@ class Findings:
 def record_findings(item: AgendaItem, findings: Findings, *, actor: Any) -> AgendaItem:
     """The council's decision on a case, its causes (coded) and a risk re-rating, recorded by the chair."""
     item = AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item.pk)
-    if not is_station_coordinator(actor, item.meeting.station_id):
+    if not coordinates_station(actor, item.meeting.station_id):
         raise CouncilError(_("The chair (the station's coordinators) records the council's findings."))
     if item.meeting.status == Meeting.Status.APPROVED:
         raise CouncilError(_("The minutes are approved: the meeting is locked."))
@@ -236,7 +235,7 @@ def record_findings(item: AgendaItem, findings: Findings, *, actor: Any) -> Agen
 @transaction.atomic
 def set_attendance(meeting: Meeting, attended: Sequence[int], *, actor: Any) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if not is_station_coordinator(actor, meeting.station_id):
+    if not coordinates_station(actor, meeting.station_id):
         raise CouncilError(_("The chair records attendance."))
     if meeting.status == Meeting.Status.APPROVED:
         raise CouncilError(_("The minutes are approved: the meeting is locked."))
@@ -288,7 +287,7 @@ def draft_minutes(meeting: Meeting) -> str:
 def save_minutes(meeting: Meeting, text: str, *, actor: Any, version: int | None) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_version(meeting, version)
-    if not is_station_coordinator(actor, meeting.station_id):
+    if not coordinates_station(actor, meeting.station_id):
         raise CouncilError(_("The chair writes the minutes."))
     if meeting.status == Meeting.Status.APPROVED:
         raise CouncilError(_("The minutes are approved: the meeting is locked."))
@@ -305,7 +304,7 @@ def save_minutes(meeting: Meeting, text: str, *, actor: Any, version: int | None
 def approve_minutes(meeting: Meeting, *, actor: Any, version: int | None) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_version(meeting, version)
-    if not is_station_coordinator(actor, meeting.station_id):
+    if not coordinates_station(actor, meeting.station_id):
         raise CouncilError(_("The chair approves the minutes."))
     if meeting.status != Meeting.Status.HELD:
         raise CouncilError(_("Only the minutes of a meeting that was held, not yet approved, can be approved."))

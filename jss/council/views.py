@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from jss.accounts.access import Role, caseworker_membership
+from jss.accounts.access import Role, caseworker_membership, coordinates_station
 from jss.audit.services import record_view
 from jss.cases.access import FULL, scope_for
 from jss.cases.models import Share
 from jss.council import services
-from jss.council.access import get_item_for_user, get_meeting_for_user, is_station_coordinator, visible_meetings
+from jss.council.access import get_item_for_user, get_meeting_for_user, visible_meetings
 from jss.council.causes import cause_factors
 from jss.council.forms import FindingsForm, MinutesForm, NoteForm, ScheduleForm
 from jss.council.models import AgendaItem, Meeting
@@ -134,7 +134,7 @@ def _render_meeting(
     request: HttpRequest, meeting: Meeting, *, forms: dict[Any, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     forms = forms or {}
-    chair = is_station_coordinator(request.user, meeting.station_id)
+    chair = coordinates_station(request.user, meeting.station_id)
     items = [
         _item_view(request, item, chair, forms)
         for item in meeting.items.select_related("case", "case__lead_institution")
@@ -195,7 +195,7 @@ def item_note(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_findings(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_item_for_user(request.user, item_id)
-    if not is_station_coordinator(request.user, item.meeting.station_id):
+    if not coordinates_station(request.user, item.meeting.station_id):
         raise PermissionDenied
     form = FindingsForm(request.POST, prefix=f"findings-{item.pk}")
     if form.is_valid():
@@ -217,7 +217,7 @@ def item_findings(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def meeting_attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
-    if not is_station_coordinator(request.user, meeting.station_id):
+    if not coordinates_station(request.user, meeting.station_id):
         raise PermissionDenied
     attended = [int(pk) for pk in request.POST.getlist("attended") if pk.isdigit()]
     try:
@@ -233,7 +233,7 @@ def meeting_attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
-    if not is_station_coordinator(request.user, meeting.station_id):
+    if not coordinates_station(request.user, meeting.station_id):
         raise PermissionDenied
     form = MinutesForm(request.POST, prefix="minutes")
     action = request.POST.get("action", "save")
