@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
-from django.utils.translation import get_language
 
+from jss.lib.language import content_language
 from jss.lib.yamlfile import DataFileError, cached_data_file, line_of
 
 BASES_FILE = Path(settings.BASE_DIR) / "data" / "sharing" / "legal-bases.yaml"
@@ -26,11 +26,11 @@ class LegalBasis:
 
     @property
     def law(self) -> str:
-        return self.law_en if (get_language() or "ko").startswith("en") else self.law_ko
+        return self.law_en if content_language() == "en" else self.law_ko
 
     @property
     def summary(self) -> str:
-        return self.summary_en if (get_language() or "ko").startswith("en") else self.summary_ko
+        return self.summary_en if content_language() == "en" else self.summary_ko
 
     def __str__(self) -> str:
         return f"{self.law} {self.article}".strip()

@@ -14,8 +14,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from jss.accounts.access import Role, membership_of
 from jss.cases.access import FULL, visible_cases
@@ -25,6 +25,7 @@ from jss.cases.services import station_for
 from jss.incidents.access import visible_incidents
 from jss.incidents.models import Incident, Party
 from jss.institutions.models import Institution
+from jss.lib.language import content_language
 from jss.people.access import visible_persons
 from jss.people.models import Person
 from jss.regions.models import PoliceStation
@@ -41,10 +42,6 @@ SCOPE_NAMES: dict[str, Any] = {
     Share.Scope.SUMMARY: pgettext_lazy("case scope", "summary"),
 }
 ROLE_ORDER: dict[str, int] = {CasePerson.Role.VICTIM: 0, CasePerson.Role.SUSPECT: 1, CasePerson.Role.CHILD: 2}
-
-
-def _language() -> str:
-    return "en" if (get_language() or "ko").startswith("en") else "ko"
 
 
 # --- the list ---------------------------------------------------------------------------------------------
@@ -320,7 +317,7 @@ def _statute_name(code: str) -> str:
 
 
 def _timeline(user: object, case: Case, members: list[CasePerson], scope: str) -> tuple[list[TimelineEntry], int]:
-    language = _language()
+    language = content_language()
     reasons = {code: str(label) for code, label in Nomination.Reason.choices}
     events = list(CaseEvent.objects.filter(case=case).select_related("institution"))
     names = _institution_names(events)

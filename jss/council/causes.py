@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
-from django.utils.translation import get_language
 
+from jss.lib.language import content_language
 from jss.lib.yamlfile import DataFileError, cached_data_file, line_of
 
 FACTORS_FILE = Path(settings.BASE_DIR) / "data" / "council" / "cause-factors.yaml"
@@ -22,7 +22,7 @@ class CauseFactor:
     retired: bool = False
 
     def __str__(self) -> str:
-        return self.en if (get_language() or "ko").startswith("en") else self.ko
+        return self.en if content_language() == "en" else self.ko
 
 
 def parse_factors(data: Any, path: Path) -> dict[str, CauseFactor]:

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -36,6 +35,7 @@ from jss.council.models import AgendaItem, Meeting, ResearchNote
 from jss.directory.booklet import font_faces
 from jss.incidents.models import Party
 from jss.institutions.models import Institution
+from jss.lib.language import content_language
 from jss.repeats.models import Flag
 from jss.repeats.rules import load_rules
 from jss.risk.models import Assessment
@@ -183,7 +183,7 @@ def pack_content(meeting: Meeting, institution: Institution, *, now: datetime.da
     case_ids = [case.pk for case in cases]
     full = full_cases(institution, cases)
     today = timezone.localdate(now)
-    language = "en" if (get_language() or "ko").startswith("en") else "ko"
+    language = content_language()
     packs = {
         item.case_id: CasePack(item=item, case=item.case, full=item.case_id in full, reason=_reason(item))
         for item in items

@@ -27,3 +27,8 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def content_language() -> str:
+    """ "en" when the active language is English, else "ko": which of a bilingual text (ko/en) to show."""
+    return "en" if (translation.get_language() or "ko").startswith("en") else "ko"

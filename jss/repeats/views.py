@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jss.audit.services import record_view
+from jss.lib.language import content_language
 from jss.repeats import services
 from jss.repeats.access import can_dismiss, can_triage, get_flag_for_user
 from jss.repeats.forms import DismissForm, ProposeForm
@@ -18,16 +18,12 @@ from jss.repeats.queries import flag_detail, triage_page
 from jss.repeats.rules import load_rules
 
 
-def _language() -> str:
-    return "en" if (get_language() or "ko").startswith("en") else "ko"
-
-
 @login_required
 def triage_list(request: HttpRequest) -> HttpResponse:
     if not can_triage(request.user):
         raise PermissionDenied
     page, flag_rows = triage_page(
-        request.user, page_number=request.GET.get("page"), rules=load_rules(), language=_language()
+        request.user, page_number=request.GET.get("page"), rules=load_rules(), language=content_language()
     )
     record_view(
         request.user, "repeats.triage_list", None, purpose="triage list",
@@ -39,7 +35,7 @@ def triage_list(request: HttpRequest) -> HttpResponse:
 def _render_detail(
     request: HttpRequest, flag: Flag, *, propose_form: ProposeForm, dismiss_form: DismissForm, status: int = 200
 ) -> HttpResponse:
-    row, proposals = flag_detail(request.user, flag, rules=load_rules(), language=_language())
+    row, proposals = flag_detail(request.user, flag, rules=load_rules(), language=content_language())
     return render(
         request,
         "repeats/detail.html",
