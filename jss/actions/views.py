@@ -22,13 +22,7 @@ from jss.audit.services import record_view
 from jss.cases.access import get_case_for_user, scope_for
 from jss.cases.models import Case
 from jss.cases.services import may_work_on
-
-
-def _show_error(form: ActionForm | UpdateForm, error: services.ActionError) -> None:
-    """A service's refusal next to the fields it is about, else on the form."""
-    for name, message in (error.problems or {"": str(error)}).items():
-        form.add_error(name if name in form.fields and name != "version" else None, message)
-
+from jss.lib.forms import show_refusal
 
 # --- the inbox -----------------------------------------------------------------------------------------------
 
@@ -80,7 +74,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
                 action.refresh_from_db()
                 form = UpdateForm({**request.POST.dict(), "update-version": str(action.version)}, prefix="update")
                 form.is_valid()
-            _show_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The update is saved."))
             return redirect("actions:detail", action.pk)
@@ -115,7 +109,7 @@ def action_add(request: HttpRequest, case_id: int) -> HttpResponse:
             try:
                 action = services.add_action(case, form.action_data(), actor=request.user)
             except services.ActionError as error:
-                _show_error(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(
                     request, _("The action is asked of %(institution)s.") % {"institution": action.institution.name}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -49,6 +48,7 @@ from jss.cases.queries import (
 from jss.incidents.access import can_report, get_incident_for_user
 from jss.incidents.models import Incident
 from jss.institutions.models import Institution
+from jss.lib.forms import show_refusal
 from jss.people.access import get_person_for_user
 from jss.people.models import Person
 
@@ -63,15 +63,6 @@ def _require_caseworker(request: HttpRequest) -> None:
 def _institution_id(request: HttpRequest) -> int | None:
     membership = membership_of(request.user)
     return membership.institution_id if membership is not None else None
-
-
-def _show_error(form: forms.Form, error: services.CaseError) -> None:
-    """A service's refusal next to the field it is about (every problem, for a share), else on the form."""
-    problems: dict[str, str] = getattr(error, "problems", None) or {}
-    if not problems:
-        problems = {error.field or "": str(error)}
-    for name, message in problems.items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 def _basis_problems(form: BasisForm, institution: Institution | None) -> None:
@@ -144,7 +135,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )  # fmt: skip
         except services.CaseError as error:
-            _show_error(form, error)
+            show_refusal(form, error)
         else:
             if nomination.case.nominations.count() > 1:
                 messages.success(request, _("The nomination joins the open case of the same person."))
@@ -281,7 +272,7 @@ def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
             except services.CaseError as error:
                 if error.field is None:
                     return _refused(request, case, error)
-                _show_error(accept, error)
+                show_refusal(accept, error)
             else:
                 messages.success(request, _("The case has been accepted for the working council."))
                 return redirect("cases:detail", case.pk)
@@ -294,7 +285,7 @@ def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
             except services.CaseError as error:
                 if error.field is None:
                     return _refused(request, case, error)
-                _show_error(decline, error)
+                show_refusal(decline, error)
             else:
                 messages.success(request, _("The nomination has been declined."))
                 return redirect("cases:detail", case.pk)
@@ -320,7 +311,7 @@ def case_share(request: HttpRequest, case_id: int) -> HttpResponse:
         except services.CaseError as error:
             if error.field is None:
                 return _refused(request, case, error)
-            _show_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("%(institution)s now takes part in the case.") % {"institution": institution})
             return redirect("cases:detail", case.pk)
@@ -345,7 +336,7 @@ def share_revoke(request: HttpRequest, share_id: int) -> HttpResponse:
         except services.CaseError as error:
             if error.field is None:
                 return _refused(request, case, error)
-            _show_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("Sharing with %(institution)s has stopped.") % {"institution": share.institution}
@@ -394,7 +385,7 @@ def case_contact(request: HttpRequest, case_id: int) -> HttpResponse:
             except services.CaseError as error:
                 if error.field is None:
                     return _refused(request, case, error)
-                _show_error(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, _("The contact is recorded."))
                 return redirect("cases:detail", case.pk)
@@ -417,7 +408,7 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
         except services.CaseError as error:
             if error.field is None:
                 return _refused(request, case, error)
-            _show_error(form, error)
+            show_refusal(form, error)
             if error.field == "version":  # keep their text, against the case as it is now
                 case.refresh_from_db()
                 data = {key: form.data.get(key) for key in form.data}

@@ -23,12 +23,7 @@ from jss.council.causes import cause_factors
 from jss.council.forms import FindingsForm, MinutesForm, NoteForm, ScheduleForm
 from jss.council.models import AgendaItem, Meeting
 from jss.institutions.models import Institution
-
-
-def _show_problems(form: Any, error: services.CouncilError) -> None:
-    problems: dict[str, str] = getattr(error, "problems", None) or {error.field or "": str(error)}
-    for name, message in problems.items():
-        form.add_error(name if name in form.fields else None, message)
+from jss.lib.forms import show_refusal
 
 
 @login_required
@@ -77,7 +72,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
         try:
             meeting = services.schedule(station, data, actor=request.user)
         except services.CouncilError as error:
-            _show_problems(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("The meeting is scheduled. Send the invitation (iCalendar) to the institutions.")
@@ -184,7 +179,7 @@ def item_note(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             services.add_research_note(item, form.cleaned_data["text"], actor=request.user)
         except services.CouncilError as error:
-            _show_problems(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Your research note is added."))
             return redirect("council:detail", item.meeting_id)
@@ -206,7 +201,7 @@ def item_findings(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             services.record_findings(item, findings, actor=request.user)
         except services.CouncilError as error:
-            _show_problems(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The council's findings on %(code)s are recorded.") % {"code": item.case.code})
             return redirect("council:detail", item.meeting_id)
@@ -256,7 +251,7 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     prefix="minutes",
                 )
                 form.is_valid()
-            _show_problems(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
