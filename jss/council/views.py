@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from jss.council import services
 from jss.council.access import get_item_for_user, get_meeting_for_user, visible_meetings
 from jss.council.causes import cause_factors
 from jss.council.forms import FindingsForm, MinutesForm, NoteForm, ScheduleForm
-from jss.council.models import AgendaItem, Meeting
+from jss.council.models import AgendaItem, Meeting, ResearchNote
 from jss.institutions.models import Institution
 from jss.lib.forms import show_refusal
 
@@ -84,12 +85,15 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-def _item_view(request: HttpRequest, item: AgendaItem, chair: bool, forms: dict[Any, Any]) -> dict[str, Any]:
+def _item_view(
+    request: HttpRequest, item: AgendaItem, *, chair: bool, invited: bool, forms: dict[Any, Any]
+) -> dict[str, Any]:
+    """What the page shows of one agenda item; its notes, causes and open actions come prefetched."""
     scope = scope_for(request.user, item.case)
     full = scope == FULL
     factors = cause_factors()
-    own = getattr(caseworker_membership(request.user), "institution_id", None)
-    invited = item.meeting.invitations.filter(institution=own).exists()
+    causes = list(item.causes.all())
+    notes = list(item.research_notes.all())
     open_for_notes = full and (invited or chair) and item.meeting.status == Meeting.Status.SCHEDULED
     note_form = forms.get(("note", item.pk)) or (NoteForm(prefix=f"note-{item.pk}") if open_for_notes else None)
     findings_form = forms.get(("findings", item.pk))
@@ -100,26 +104,19 @@ def _item_view(request: HttpRequest, item: AgendaItem, chair: bool, forms: dict[
                 "decision": item.decision,
                 "risk_rating": item.risk_rating,
                 "note": item.note if full else "",
-                "causes": [c.factor for c in item.causes.all()],
+                "causes": [c.factor for c in causes],
             },
         )
-    from jss.actions.models import Action  # actions build on cases: imported late
-
     today = timezone.localdate()
-    open_actions = [
-        {"action": action, "overdue": action.due_on < today}
-        for action in Action.objects.filter(case=item.case, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
-        .select_related("institution")
-        .order_by("due_on")
-    ]
+    actions = item.case.open_actions  # type: ignore[attr-defined]  # prefetched (to_attr) by _render_meeting
     return {
         "item": item,
-        "open_actions": open_actions,
+        "open_actions": [{"action": a, "overdue": a.due_on < today} for a in actions],
         "scope": scope,
         "full": full,
-        "notes": list(item.research_notes.select_related("institution")) if full else [],
-        "note_count": item.research_notes.count(),
-        "causes": [str(factors[c.factor]) if c.factor in factors else c.factor for c in item.causes.all()],
+        "notes": notes if full else [],
+        "note_count": len(notes),
+        "causes": [str(factors[c.factor]) if c.factor in factors else c.factor for c in causes],
         "note_form": note_form,
         "findings_form": findings_form,
     }
@@ -128,12 +125,23 @@ def _item_view(request: HttpRequest, item: AgendaItem, chair: bool, forms: dict[
 def _render_meeting(
     request: HttpRequest, meeting: Meeting, *, forms: dict[Any, Any] | None = None, status: int = 200
 ) -> HttpResponse:
+    from jss.actions.models import Action  # actions build on cases: imported late
+
     forms = forms or {}
     chair = coordinates_station(request.user, meeting.station_id)
-    items = [
-        _item_view(request, item, chair, forms)
-        for item in meeting.items.select_related("case", "case__lead_institution")
-    ]
+    own = getattr(caseworker_membership(request.user), "institution_id", None)
+    invited = meeting.invitations.filter(institution=own).exists()
+    open_actions = Action.objects.filter(status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
+    agenda = meeting.items.select_related("case", "case__lead_institution").prefetch_related(
+        "causes",
+        Prefetch("research_notes", queryset=ResearchNote.objects.select_related("institution")),
+        Prefetch(
+            "case__actions",
+            queryset=open_actions.select_related("institution").order_by("due_on"),
+            to_attr="open_actions",
+        ),
+    )
+    items = [_item_view(request, item, chair=chair, invited=invited, forms=forms) for item in agenda]
     minutes_form = forms.get("minutes") or MinutesForm(
         prefix="minutes", initial={"minutes": meeting.minutes, "version": meeting.version}
     )
