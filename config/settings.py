@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "jss.cases",
     "jss.council",
     "jss.actions",
+    "jss.reports",
+    "jss.joint",
     "jss.demo",
 ]
 

@@ -39,6 +39,11 @@ class Action(models.Model):
         Service, verbose_name=_("service"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     service_text = models.CharField(_("service (free text)"), max_length=200, blank=True)
+    # The working council meeting that agreed the action (None: added on the case page between meetings).
+    meeting = models.ForeignKey(
+        "council.Meeting", verbose_name=_("agreed at"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="actions",
+    )  # fmt: skip
     description = EncryptedTextField(_("what exactly"))
     due_on = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
