@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from jss.actions.models import Action
 from jss.actions.queries import AddChoices
-from jss.actions.services import ActionData, UpdateData
+from jss.actions.services import ActionData, EditData, UpdateData
 
 INPUT = {"class": "krds-input"}
 SELECT = {"class": "krds-form-select"}
@@ -91,6 +91,41 @@ class ActionForm(forms.Form):
             institution=data.get("institution"), due_on=data.get("due_on"), description=data.get("description", ""),
             responsible=data.get("responsible"), service=data.get("service"),
             service_text=data.get("service_text", ""),
+        )  # fmt: skip
+
+
+class EditForm(ActionForm):
+    """A change to an open action: what, by when, who, with the reason. The responsible institution stays."""
+
+    reason = forms.CharField(
+        label=_("Why it changes"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2, **INPUT}),
+        error_messages={"required": _("Say why the action changes: the responsible institution reads it.")},
+        help_text=_("Kept in the action's updates. No names here."),
+    )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, choices: AddChoices, institution_id: int, **kwargs: Any) -> None:
+        own = AddChoices(
+            institutions=[i for i in choices.institutions if i.pk == institution_id],
+            persons=[(i, people) for i, people in choices.persons if i.pk == institution_id],
+            services=[(i, offered) for i, offered in choices.services if i.pk == institution_id],
+        )
+        super().__init__(*args, choices=own, **kwargs)
+        del self.fields["institution"]
+
+    @classmethod
+    def initial_for(cls, action: Action) -> dict[str, Any]:
+        return {
+            "due_on": action.due_on, "description": action.description, "service_text": action.service_text,
+            "responsible": str(action.responsible_id or ""), "service": str(action.service_id or ""),
+            "version": action.version,
+        }  # fmt: skip
+
+    def edit_data(self) -> EditData:
+        data = self.cleaned_data
+        return EditData(
+            due_on=data.get("due_on"), description=data.get("description", ""), responsible=data.get("responsible"),
+            service=data.get("service"), service_text=data.get("service_text", ""), reason=data.get("reason", ""),
         )  # fmt: skip
 
 

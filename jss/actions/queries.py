@@ -116,7 +116,7 @@ class ActionPage:
 
 def action_page(user: object, action: Action, *, scope: str | None) -> ActionPage:
     full = scope == FULL
-    action = _with_relations(Action.objects.filter(pk=action.pk)).select_related("created_by").get()
+    action = _with_relations(Action.objects.filter(pk=action.pk)).select_related("created_by", "meeting").get()
     updates = list(action.updates.select_related("author", "institution"))
     requester = Membership.objects.select_related("institution", "user").filter(user=action.created_by_id).first()
     return ActionPage(

@@ -92,13 +92,20 @@ def check_action(case: Case, data: ActionData, *, today: datetime.date | None = 
 
 
 @transaction.atomic
-def add_action(case: Case, data: ActionData, *, actor: Any) -> Action:
-    """Ask an institution taking part in the case to do something by a due date."""
+def add_action(case: Case, data: ActionData, *, actor: Any, meeting: Any = None) -> Action:
+    """Ask an institution taking part in the case to do something by a due date. `meeting`: the working council
+    meeting that agreed it (the case must be on its agenda, and its minutes not yet approved)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not may_work_on(actor, case):
         raise ActionError(_("Only the station's coordinators and the lead institution add actions to a case."))
     if case.status not in WORKING_STATUSES:
         raise ActionError(_("Actions are added to accepted cases that are not closed."))
+    if meeting is not None:
+        meeting = type(meeting).objects.select_for_update().get(pk=meeting.pk)  # its status as it is now
+        if not meeting.items.filter(case=case).exists():
+            raise ActionError(_("This case is not on the meeting's agenda."))
+        if meeting.status not in ("scheduled", "held"):
+            raise ActionError(_("The minutes are approved: the meeting is locked."))
     if problems := check_action(case, data):
         field_name, message = next(iter(problems.items()))
         raise ActionError(message, field=field_name, problems=problems)
@@ -107,10 +114,10 @@ def add_action(case: Case, data: ActionData, *, actor: Any) -> Action:
     action = Action.objects.create(
         case=case, institution=data.institution, responsible=data.responsible, service=data.service,
         service_text="" if data.service is not None else data.service_text.strip(),
-        description=data.description.strip(), due_on=data.due_on, created_by=actor,
+        description=data.description.strip(), due_on=data.due_on, created_by=actor, meeting=meeting,
     )  # fmt: skip
     _case_event(case, "action_add", actor, action=action.pk, institution=data.institution.pk,
-                due=data.due_on.isoformat())  # fmt: skip
+                due=data.due_on.isoformat(), **({"meeting": meeting.pk} if meeting is not None else {}))  # fmt: skip
     record(actor, "actions.add", action, {"case": case.pk, "institution": data.institution.pk,
                                           "service": data.service.pk if data.service else 0})  # fmt: skip
     if case.status in (Case.Status.ACCEPTED, Case.Status.IN_COUNCIL):  # the council's plan is under way
@@ -174,6 +181,101 @@ def update_action(action: Action, data: UpdateData, *, actor: Any, version: int 
                 status_from=previous, status_to=data.status)  # fmt: skip
     record(actor, "actions.update", action, {"update": update.pk, "status_from": previous, "status_to": data.status})
     return update
+
+
+# --- changing what was asked -----------------------------------------------------------------------------------
+
+
+@dataclass
+class EditData:
+    due_on: datetime.date | None
+    description: str
+    responsible: Any = None
+    service: Service | None = None
+    service_text: str = ""
+    reason: str = ""
+
+
+def check_edit(action: Action, data: EditData, *, today: datetime.date | None = None) -> dict[str, str]:
+    """Every problem of a change to an action, by form field (empty: none). The responsible institution
+    stays: to ask another, cancel this action and add a new one."""
+    today = today or timezone.localdate()
+    problems = check_action(
+        action.case,
+        ActionData(institution=action.institution, due_on=data.due_on, description=data.description,
+                   responsible=data.responsible, service=data.service, service_text=data.service_text),
+        today=today,
+    )  # fmt: skip
+    problems.pop("institution", None)  # it does not change; it may have stopped taking part meanwhile
+    if data.due_on is not None and data.due_on == action.due_on:
+        problems.pop("due_on", None)  # an overdue action keeps its date until it is moved
+    if not data.reason.strip():
+        problems["reason"] = _("Say why the action changes: the responsible institution reads it.")
+    return problems
+
+
+def _changes(action: Action, data: EditData) -> list[str]:
+    changes = []
+    if data.due_on != action.due_on:
+        assert data.due_on is not None
+        changes.append(_("due date %(old)s → %(new)s") % {"old": action.due_on.isoformat(),
+                                                         "new": data.due_on.isoformat()})  # fmt: skip
+    if data.description.strip() != action.description:
+        changes.append(_("what exactly"))
+    if data.responsible != action.responsible:
+        changes.append(_("responsible person"))
+    service_text = "" if data.service is not None else data.service_text.strip()
+    if data.service != action.service or service_text != action.service_text:
+        changes.append(_("service"))
+    return changes
+
+
+@transaction.atomic
+def edit_action(action: Action, data: EditData, *, actor: Any, version: int | None) -> Action:
+    """Change what an open action asks, its due date or who does it, with a reason kept in its updates (so the
+    responsible institution sees what changed and why). A save based on an older version is refused."""
+    action = (
+        Action.objects.select_for_update()
+        .select_related("case", "institution", "responsible", "service")
+        .get(pk=action.pk)
+    )
+    membership = caseworker_membership(actor)
+    if membership is None or not may_work_on(actor, action.case):
+        raise ActionError(_("Only the station's coordinators and the lead institution change an action."))
+    if version is not None and version != action.version:
+        raise ActionError(
+            _("Someone else updated this action meanwhile. Your text is kept below: check the action and save again."),
+            field="version",
+        )
+    if action.is_finished:
+        raise ActionError(_("This action is finished: add a new action to the case if more is needed."))
+    if problems := check_edit(action, data):
+        field_name, message = next(iter(problems.items()))
+        raise ActionError(message, field=field_name, problems=problems)
+    changes = _changes(action, data)
+    if not changes:
+        raise ActionError(_("Nothing was changed."), field="description")
+    assert data.due_on is not None
+    text = _("Changed: %(changes)s. Why: %(reason)s") % {"changes": ", ".join(changes), "reason": data.reason.strip()}
+    update = ActionUpdate.objects.create(
+        action=action, author=actor, institution=membership.institution, text=text, status_from=action.status,
+        status_to=action.status,
+    )  # fmt: skip
+    previous_due = action.due_on
+    action.due_on = data.due_on
+    action.description = data.description.strip()
+    action.responsible = data.responsible
+    action.service = data.service
+    action.service_text = "" if data.service is not None else data.service_text.strip()
+    if data.due_on != previous_due:
+        action.reminded_at = None  # the reminders start again from the new date
+    action.version += 1
+    action.save()
+    _case_event(action.case, "action_edit", actor, action=action.pk, institution=action.institution_id,
+                due=data.due_on.isoformat())  # fmt: skip
+    record(actor, "actions.edit", action, {"update": update.pk, "due_from": previous_due.isoformat(),
+                                           "due_to": data.due_on.isoformat(), "changed": len(changes)})  # fmt: skip
+    return action
 
 
 # --- reminders -----------------------------------------------------------------------------------------------

@@ -15,11 +15,11 @@ from django.views.decorators.cache import never_cache
 from jss.accounts.access import is_caseworker
 from jss.actions import services
 from jss.actions.access import get_action_for_user, institution_scope
-from jss.actions.forms import ActionForm, UpdateForm
+from jss.actions.forms import ActionForm, EditForm, UpdateForm
 from jss.actions.models import Action
 from jss.actions.queries import CaseActions, action_page, add_choices, case_actions, inbox
 from jss.audit.services import record_view
-from jss.cases.access import get_case_for_user, scope_for
+from jss.cases.access import FULL, get_case_for_user, scope_for
 from jss.cases.models import Case
 from jss.cases.services import may_work_on
 from jss.lib.forms import show_refusal
@@ -53,7 +53,12 @@ def _render_action(
     return render(
         request,
         "actions/detail.html",
-        {"page": page, "action": page.row.action, "form": form if not action.is_finished else None},
+        {
+            "page": page,
+            "action": page.row.action,
+            "form": form if not action.is_finished else None,
+            "may_edit": page.row.full and not action.is_finished and may_work_on(request.user, action.case),
+        },
         status=status,
     )
 
@@ -79,6 +84,42 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
             messages.success(request, _("The update is saved."))
             return redirect("actions:detail", action.pk)
     return _render_action(request, action, form=form, status=400)
+
+
+# --- changing an action ----------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Change what an open action asks, its due date, person or service (the station's coordinators and the
+    lead institution); the reason goes into the action's updates. A stale version is refused, the text kept."""
+    action = get_action_for_user(request.user, action_id, write=True)
+    if not may_work_on(request.user, action.case) or action.is_finished:
+        raise PermissionDenied
+    if scope_for(request.user, action.case) != FULL:  # what exactly is shown only in full
+        raise PermissionDenied
+    choices = add_choices(action.case)
+    initial = EditForm.initial_for(action)
+    form = EditForm(request.POST or None, prefix="edit", choices=choices, institution_id=action.institution_id,
+                    initial=initial)  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_action(action, form.edit_data(), actor=request.user, version=form.cleaned_data["version"])
+        except services.ActionError as error:
+            if error.field == "version":  # keep their text, against the action as it is now
+                action.refresh_from_db()
+                form = EditForm({**request.POST.dict(), "edit-version": str(action.version)}, prefix="edit",
+                                choices=choices, institution_id=action.institution_id)  # fmt: skip
+                form.is_valid()
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("The action is changed; the responsible institution sees why."))
+            return redirect("actions:detail", action.pk)
+    return render(
+        request, "actions/edit.html", {"action": action, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
 
 
 # --- adding an action to a case ------------------------------------------------------------------------------

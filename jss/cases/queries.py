@@ -288,10 +288,13 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
     if event.kind == "lead_change":
         title = _("Lead institution: %(name)s") % {"name": names.get(detail.get("lead", 0), "")}
         return TimelineEntry(event.at, "event", title, _("the lead's basis for sharing ended"), institution)
-    if event.kind in ("action_add", "action_update"):  # jss.actions: a support action asked or updated
+    if event.kind in ("action_add", "action_edit", "action_update"):  # jss.actions: asked, changed or updated
         name = names.get(detail.get("institution", 0), "")
-        if event.kind == "action_add":
-            title = _("Support action for %(name)s") % {"name": name}
+        if event.kind in ("action_add", "action_edit"):
+            if event.kind == "action_add":
+                title = _("Support action for %(name)s") % {"name": name}
+            else:
+                title = _("Support action of %(name)s changed") % {"name": name}
             return TimelineEntry(event.at, "event", title, _("due %(date)s") % {"date": detail.get("due", "")},
                                  institution)  # fmt: skip
         from jss.actions.models import Action

@@ -175,10 +175,16 @@ def _risk_lines(person_ids: set[int]) -> dict[int, RiskLine]:
     return lines
 
 
-def pack_content(meeting: Meeting, institution: Institution, *, now: datetime.datetime) -> MeetingPack:
+def pack_content(
+    meeting: Meeting, institution: Institution, *, now: datetime.datetime, only: AgendaItem | None = None
+) -> MeetingPack:
     """What the pack shows the institution, in the active language: eleven queries whatever the number of
-    cases (twelve when the council has discussed some of them before: their causes)."""
-    items = list(AgendaItem.objects.filter(meeting=meeting).select_related("case__lead_institution", "case__station"))
+    cases (twelve when the council has discussed some of them before: their causes). `only`: just that
+    agenda item's case (the chair's screen)."""
+    agenda = AgendaItem.objects.filter(meeting=meeting)
+    if only is not None:
+        agenda = agenda.filter(pk=only.pk)
+    items = list(agenda.select_related("case__lead_institution", "case__station"))
     cases = [item.case for item in items]
     case_ids = [case.pk for case in cases]
     full = full_cases(institution, cases)

@@ -5,6 +5,7 @@ then locked). Every write is audited in its transaction."""
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jss.accounts.access import caseworker_membership, coordinates_station
+from jss.actions.models import Action
 from jss.audit.services import record
 from jss.cases.access import FULL, scope_for
 from jss.cases.models import Case, CaseEvent
@@ -232,6 +234,55 @@ def record_findings(item: AgendaItem, findings: Findings, *, actor: Any) -> Agen
     return item
 
 
+# --- the chair's timer ------------------------------------------------------------------------------------------
+
+
+def elapsed_seconds(item: AgendaItem, *, now: datetime.datetime | None = None) -> int:
+    """How long the council has spent on the case: the stored seconds plus the running stretch."""
+    running = 0
+    if item.started_at is not None:
+        running = max(0, int(((now or timezone.now()) - item.started_at).total_seconds()))
+    return item.seconds + running
+
+
+def seconds_per_case(meeting: Meeting, item_count: int) -> int:
+    """The time the chair can give each case: the meeting's length shared by its cases (at least 3 minutes)."""
+    return max(180, meeting.duration_minutes * 60 // max(item_count, 1))
+
+
+@transaction.atomic
+def start_timer(item: AgendaItem, *, actor: Any) -> AgendaItem:
+    """Start (or resume) the clock on one case; the clock on any other case of the meeting stops."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    meeting = item.meeting
+    if not coordinates_station(actor, meeting.station_id):
+        raise CouncilError(_("The chair runs the timer."))
+    if meeting.status not in (Meeting.Status.SCHEDULED, Meeting.Status.HELD):
+        raise CouncilError(_("The minutes are approved: the meeting is locked."))
+    now = timezone.now()
+    for other in meeting.items.select_for_update().filter(started_at__isnull=False).exclude(pk=item.pk):
+        other.seconds = elapsed_seconds(other, now=now)
+        other.started_at = None
+        other.save(update_fields=["seconds", "started_at"])
+    if item.started_at is None:
+        item.started_at = now
+        item.save(update_fields=["started_at"])
+    return item
+
+
+@transaction.atomic
+def stop_timer(item: AgendaItem, *, actor: Any) -> AgendaItem:
+    """Stop the clock on a case, keeping the time spent (it resumes from there)."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    if not coordinates_station(actor, item.meeting.station_id):
+        raise CouncilError(_("The chair runs the timer."))
+    if item.started_at is not None:
+        item.seconds = elapsed_seconds(item)
+        item.started_at = None
+        item.save(update_fields=["seconds", "started_at"])
+    return item
+
+
 @transaction.atomic
 def set_attendance(meeting: Meeting, attended: Sequence[int], *, actor: Any) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -271,6 +322,9 @@ def draft_minutes(meeting: Meeting) -> str:
         },
         "",
     ]
+    agreed: dict[int, list[Action]] = defaultdict(list)
+    for action in meeting.actions.select_related("institution", "service").order_by("due_on", "pk"):
+        agreed[action.case_id].append(action)
     for item in meeting.items.select_related("case").prefetch_related("causes"):
         causes = ", ".join(str(factors[c.factor]) if c.factor in factors else c.factor for c in item.causes.all())
         lines.append(f"{item.position}. {item.case.code}: {item.get_decision_display()}")
@@ -280,6 +334,13 @@ def draft_minutes(meeting: Meeting) -> str:
             lines.append("   " + _("Risk: %(rating)s") % {"rating": item.get_risk_rating_display()})
         if item.note:
             lines.append("   " + item.note)
+        for action in agreed.get(item.case_id, []):
+            lines.append(
+                "   "
+                + _("Action: %(institution)s, %(what)s, due %(date)s")
+                % {"institution": action.institution.name, "what": action.service_name or _("support action"),
+                   "date": action.due_on.isoformat()}
+            )  # fmt: skip
     return "\n".join(lines)
 
 

@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:meeting_id>/minutes/", views.meeting_minutes, name="minutes"),
     path("items/<int:item_id>/note/", views.item_note, name="note"),
     path("items/<int:item_id>/findings/", views.item_findings, name="findings"),
+    path("items/<int:item_id>/chair/", views.chair_screen, name="chair"),  # the chair's screen for one case
+    path("items/<int:item_id>/timer/", views.item_timer, name="timer"),
+    path("items/<int:item_id>/action/", views.item_action, name="action"),
 ]

@@ -201,6 +201,7 @@ def item_findings(request: HttpRequest, item_id: int) -> HttpResponse:
     if not coordinates_station(request.user, item.meeting.station_id):
         raise PermissionDenied
     form = FindingsForm(request.POST, prefix=f"findings-{item.pk}")
+    from_chair_screen = request.POST.get("screen") == "chair"
     if form.is_valid():
         findings = services.Findings(
             decision=form.cleaned_data["decision"], causes=form.cleaned_data["causes"],
@@ -212,8 +213,129 @@ def item_findings(request: HttpRequest, item_id: int) -> HttpResponse:
             show_refusal(form, error)
         else:
             messages.success(request, _("The council's findings on %(code)s are recorded.") % {"code": item.case.code})
-            return redirect("council:detail", item.meeting_id)
+            return (
+                redirect("council:chair", item.pk) if from_chair_screen else redirect("council:detail", item.meeting_id)
+            )
+    if from_chair_screen:
+        return _render_chair(request, item, findings_form=form, status=400)
     return _render_meeting(request, item.meeting, forms={("findings", item.pk): form}, status=400)
+
+
+# --- the chair's screen (one case at a time, with a timer) ----------------------------------------------------
+
+
+def _chair_item(request: HttpRequest, item_id: int) -> AgendaItem:
+    item = get_item_for_user(request.user, item_id)
+    if not coordinates_station(request.user, item.meeting.station_id):
+        raise PermissionDenied
+    return item
+
+
+def _render_chair(
+    request: HttpRequest, item: AgendaItem, *, findings_form: FindingsForm | None = None,
+    action_form: Any = None, status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    """One agenda item for the chair: the case as the meeting pack shows it (in full: the chair's station owns
+    the case), the timer, the findings form and the form to agree a support action."""
+    from jss.actions.forms import ActionForm
+    from jss.actions.queries import add_choices
+    from jss.actions.services import WORKING_STATUSES
+    from jss.council.pack import pack_content
+
+    meeting = item.meeting
+    membership = caseworker_membership(request.user)
+    assert membership is not None  # a coordinator
+    pack = pack_content(meeting, membership.institution, now=timezone.now(), only=item)
+    case_pack = pack.cases[0]
+    positions = list(meeting.items.order_by("position", "pk").values_list("pk", flat=True))
+    index = positions.index(item.pk)
+    open_meeting = meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.HELD)
+    if findings_form is None and open_meeting:
+        findings_form = FindingsForm(
+            prefix=f"findings-{item.pk}",
+            initial={"decision": item.decision, "risk_rating": item.risk_rating, "note": item.note,
+                     "causes": [c.factor for c in item.causes.all()]},
+        )  # fmt: skip
+    may_add = open_meeting and item.case.status in WORKING_STATUSES
+    if action_form is None and may_add:
+        action_form = ActionForm(prefix="action", choices=add_choices(item.case))
+    agreed = list(
+        meeting.actions.filter(case=item.case_id).select_related("institution", "service").order_by("due_on", "pk")
+    )
+    elapsed = services.elapsed_seconds(item)
+    target = services.seconds_per_case(meeting, len(positions))
+    record_view(request.user, "council.chair", meeting, purpose="chair's screen", detail={"case": item.case_id})
+    return render(
+        request,
+        "council/chair.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "case_pack": case_pack,
+            "position": index + 1,
+            "count": len(positions),
+            "previous_id": positions[index - 1] if index > 0 else None,
+            "next_id": positions[index + 1] if index + 1 < len(positions) else None,
+            "elapsed": elapsed,
+            "elapsed_text": f"{elapsed // 60}:{elapsed % 60:02d}",
+            "target_minutes": round(target / 60),
+            "running": item.started_at is not None,
+            "target": target,
+            "open_meeting": open_meeting,
+            "findings_form": findings_form if open_meeting else None,
+            "action_form": action_form if may_add else None,
+            "agreed": agreed,
+        },
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+def chair_screen(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _render_chair(request, _chair_item(request, item_id))
+
+
+@login_required
+@require_POST
+def item_timer(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Start or stop the clock on a case (starting one stops the others of the meeting)."""
+    item = _chair_item(request, item_id)
+    try:
+        if request.POST.get("timer") == "start":
+            services.start_timer(item, actor=request.user)
+        else:
+            services.stop_timer(item, actor=request.user)
+    except services.CouncilError as error:
+        messages.error(request, str(error))
+    return redirect("council:chair", item.pk)
+
+
+@login_required
+@require_POST
+def item_action(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Agree a support action for the case during the meeting: the action remembers the meeting."""
+    from jss.actions import services as action_services
+    from jss.actions.forms import ActionForm
+    from jss.actions.queries import add_choices
+
+    item = _chair_item(request, item_id)
+    form = ActionForm(request.POST, prefix="action", choices=add_choices(item.case))
+    form.is_valid()
+    for name, message in action_services.check_action(item.case, form.action_data()).items():
+        if name not in form.errors:
+            form.add_error(name, message)
+    if not form.errors:
+        try:
+            action = action_services.add_action(item.case, form.action_data(), actor=request.user, meeting=item.meeting)
+        except action_services.ActionError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(
+                request, _("The action is asked of %(institution)s.") % {"institution": action.institution.name}
+            )
+            return redirect("council:chair", item.pk)
+    return _render_chair(request, item, action_form=form, status=400)
 
 
 @login_required

@@ -110,3 +110,24 @@ def test_an_update_says_something(action, social_worker):
     with pytest.raises(services.ActionError) as refused:
         services.update_action(action, services.UpdateData(status="cancelled"), actor=social_worker, version=1)
     assert refused.value.field == "text"
+
+
+def test_an_edit_keeps_an_overdue_date_until_it_is_moved_and_the_institution_stays(action, officer, social_worker):
+    Action.objects.filter(pk=action.pk).update(due_on=in_days(-3))
+    action.refresh_from_db()
+    edit = services.EditData(due_on=action.due_on, description="다른 설명", reason="내용 보완",
+                             service=action.service)  # fmt: skip
+    changed = services.edit_action(action, edit, actor=officer, version=action.version)
+    assert changed.due_on == in_days(-3)
+    assert changed.description == "다른 설명"
+    with pytest.raises(services.ActionError) as refused:
+        services.edit_action(changed, edit, actor=social_worker, version=changed.version)  # not the station
+    assert refused.value.field is None
+    with pytest.raises(services.ActionError) as nothing:
+        services.edit_action(changed, edit, actor=officer, version=changed.version)
+    assert nothing.value.field == "description"
+    services.update_action(changed, services.UpdateData(status="done", evidence="첫 상담 12월 2일"),
+                           actor=social_worker, version=changed.version)  # fmt: skip
+    changed.refresh_from_db()
+    with pytest.raises(services.ActionError):  # finished
+        services.edit_action(changed, edit, actor=officer, version=changed.version)

@@ -296,3 +296,43 @@ def test_reminders_go_before_the_due_date_and_weekly_when_overdue(
     assert services.remind_actions(now=later, site_url="https://jss.example.kr").actions == 0
     action.refresh_from_db()
     assert action.reminded_at is None, "due in 14 days: no reminder yet"
+
+
+@pytest.mark.access_route("actions:edit")
+def test_the_station_changes_an_open_action_with_a_reason(
+    client, as_user, action, officer, social_worker, counsellor, child_protection
+):
+    url = f"/actions/{action.pk}/edit/"
+    assert client.get(url).status_code == 302  # sign in first
+    assert as_user(counsellor).get(url).status_code == 404  # an outsider finds nothing
+    assert as_user(social_worker).get(url).status_code == 403  # the responsible institution reports progress only
+    station = as_user(officer)
+    page = station.get(url)
+    assert page.status_code == 200
+    assert "고은비 씨 자녀 심리상담 연계" in page.content.decode()
+    assert url in station.get(f"/actions/{action.pk}/").content.decode()
+    assert url not in as_user(social_worker).get(f"/actions/{action.pk}/").content.decode()
+
+    new_due = in_days(30)
+    form = {"edit-due_on": new_due.isoformat(), "edit-description": "고은비 씨 자녀 심리상담 주 1회 연계",
+            "edit-version": action.version, "edit-service": action.service_id}  # fmt: skip
+    refused = station.post(url, form)  # no reason
+    assert refused.status_code == 400
+    assert "주 1회" in refused.content.decode()  # nothing typed is lost
+    past = station.post(url, form | {"edit-reason": "일정 조정", "edit-due_on": in_days(-1).isoformat()})
+    assert past.status_code == 400
+    assert station.post(url, form | {"edit-reason": "보호자 일정으로 연기"}).status_code == 302
+    action.refresh_from_db()
+    assert action.due_on == new_due
+    assert action.description == "고은비 씨 자녀 심리상담 주 1회 연계"
+    update = action.updates.get()
+    assert "보호자 일정으로 연기" in update.text
+    assert new_due.isoformat() in update.text
+    assert update.status_from == update.status_to == "open"
+    assert "보호자 일정으로 연기" in as_user(social_worker).get(f"/actions/{action.pk}/").content.decode()
+
+    stale = station.post(url, form | {"edit-reason": "다시", "edit-version": action.version - 1})
+    assert stale.status_code == 400
+    html = stale.content.decode()
+    assert 'data-testid="edit-conflict"' in html
+    assert "다시" in html

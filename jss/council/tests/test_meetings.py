@@ -148,3 +148,65 @@ def test_unfinished_actions_bring_their_case_back_to_the_next_meeting(accepted, 
     page = as_user(officer).get(f"/council/{second.pk}/").content.decode()
     assert 'data-testid="behind"' in page  # the chair sees who is behind
     assert "부모 상담 연계" in page
+
+
+def test_the_timer_runs_on_one_case_at_a_time(accepted, officer, social_worker, child_protection, wee_centre, family):
+    from jss.cases import services as cases
+
+    other = cases.accept(
+        cases.nominate(
+            cases.NominationData(persons=[(family["suspect"], "victim")], incidents=family["incidents"][:1],
+                                 reasons=["repeat"]),
+            actor=officer,
+        ),
+        actor=officer, lead_institution=officer.membership.institution,
+    )  # fmt: skip
+    meeting = services.schedule(accepted.station, data(child_protection, wee_centre), actor=officer)
+    first, second = meeting.items.order_by("position")
+    assert {first.case_id, second.case_id} == {accepted.pk, other.pk}
+    with pytest.raises(services.CouncilError):
+        services.start_timer(first, actor=social_worker)  # not the chair
+    services.start_timer(first, actor=officer)
+    AgendaItem.objects.filter(pk=first.pk).update(started_at=timezone.now() - datetime.timedelta(seconds=300))
+    services.start_timer(second, actor=officer)  # the first case's clock stops, keeping its time
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.started_at is None
+    assert 300 <= first.seconds < 310
+    assert second.started_at is not None
+    services.start_timer(first, actor=officer)  # resumes from 5 minutes
+    resumed = AgendaItem.objects.get(pk=first.pk)
+    assert resumed.started_at is not None
+    later = resumed.started_at + datetime.timedelta(seconds=60)
+    assert services.elapsed_seconds(resumed, now=later) == resumed.seconds + 60
+    assert services.seconds_per_case(meeting, 2) == 45 * 60  # 90 minutes shared by two cases
+    assert services.seconds_per_case(meeting, 100) == 180  # never below three minutes
+
+
+def test_actions_agreed_at_the_meeting_go_into_the_minutes_draft(accepted, officer, child_protection, wee_centre):
+    from jss.actions import services as actions
+
+    meeting = services.schedule(accepted.station, data(child_protection, wee_centre), actor=officer)
+    due = timezone.localdate() + datetime.timedelta(days=14)
+    action = actions.add_action(
+        accepted, actions.ActionData(institution=child_protection, due_on=due, description="고은비 씨 상담 연계",
+                                     service_text="심리상담"),
+        actor=officer, meeting=meeting,
+    )  # fmt: skip
+    assert action.meeting == meeting
+    draft = services.draft_minutes(meeting)
+    assert child_protection.name in draft
+    assert due.isoformat() in draft
+    assert "심리상담" in draft
+    assert "고은비" not in draft  # what exactly may name people: not in the minutes
+    services.set_attendance(meeting, [child_protection.pk], actor=officer)
+    services.record_findings(meeting.items.get(), services.Findings(decision="discussed", causes=["alcohol"]),
+                             actor=officer)  # fmt: skip
+    meeting.refresh_from_db()
+    meeting = services.save_minutes(meeting, draft, actor=officer, version=meeting.version)
+    services.approve_minutes(meeting, actor=officer, version=meeting.version)
+    with pytest.raises(actions.ActionError):  # the meeting is locked
+        actions.add_action(
+            accepted, actions.ActionData(institution=child_protection, due_on=due, description="추가"),
+            actor=officer, meeting=meeting,
+        )  # fmt: skip

@@ -124,8 +124,78 @@ def test_findings_attendance_and_minutes_through_the_page(
     assert "회의록 본문" in as_user(social_worker).get(f"/council/{meeting.pk}/").content.decode()
 
 
-def test_the_chair_goes_from_an_agenda_item_to_the_cases_support_actions(as_user, meeting, officer, social_worker):
+def test_the_chair_goes_from_an_agenda_item_to_the_chairs_screen(as_user, meeting, officer, social_worker):
     item = meeting.items.get()
-    link = f"/cases/{item.case_id}/#actions"
+    link = f"/council/items/{item.pk}/chair/"
     assert link in as_user(officer).get(f"/council/{meeting.pk}/").content.decode()
     assert link not in as_user(social_worker).get(f"/council/{meeting.pk}/").content.decode()  # not the chair
+
+
+@pytest.mark.access_route("council:chair")
+@pytest.mark.access_route("council:timer")
+def test_the_chairs_screen_shows_the_case_and_runs_the_timer(
+    client, as_user, meeting, officer, social_worker, counsellor, stranger, family
+):
+    item = meeting.items.get()
+    chair = as_user(officer)
+    page = chair.get(f"/council/items/{item.pk}/chair/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert item.case.code in html
+    assert family["victim"].full_name in html  # the station sees its case in full
+    assert "1 / 1" not in html
+    assert 'data-running="0"' in html
+    # Only the chair: invited institutions are refused, an outsider does not find the item.
+    assert as_user(social_worker).get(f"/council/items/{item.pk}/chair/").status_code == 403
+    assert as_user(counsellor).post(f"/council/items/{item.pk}/timer/", {"timer": "start"}).status_code == 403
+    assert as_user(stranger).get(f"/council/items/{item.pk}/chair/").status_code == 404
+    assert as_user(stranger).post(f"/council/items/{item.pk}/timer/", {"timer": "start"}).status_code == 404
+    assert client.get(f"/council/items/{item.pk}/chair/").status_code == 302  # sign in first
+
+    assert chair.post(f"/council/items/{item.pk}/timer/", {"timer": "start"}).status_code == 302
+    item.refresh_from_db()
+    assert item.started_at is not None
+    assert 'data-running="1"' in chair.get(f"/council/items/{item.pk}/chair/").content.decode()
+    item.started_at = timezone.now() - datetime.timedelta(seconds=90)
+    item.save(update_fields=["started_at"])
+    chair.post(f"/council/items/{item.pk}/timer/", {"timer": "stop"})
+    item.refresh_from_db()
+    assert item.started_at is None
+    assert 90 <= item.seconds < 100
+    assert 'data-elapsed="9' in chair.get(f"/council/items/{item.pk}/chair/").content.decode()
+
+
+@pytest.mark.access_route("council:action")
+def test_the_chair_agrees_a_support_action_on_the_chairs_screen(as_user, meeting, officer, child_protection, stranger):
+    item = meeting.items.get()
+    chair = as_user(officer)
+    due = (timezone.localdate() + datetime.timedelta(days=21)).isoformat()
+    empty = chair.post(f"/council/items/{item.pk}/action/", {"action-description": "상담 연계"})
+    assert empty.status_code == 400
+    html = empty.content.decode()
+    assert "상담 연계" in html  # nothing typed is lost
+    assert 'data-testid="chair-action-form"' in html
+    response = chair.post(
+        f"/council/items/{item.pk}/action/",
+        {"action-institution": child_protection.pk, "action-due_on": due, "action-description": "아동 심리상담 연계"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/council/items/{item.pk}/chair/"
+    action = item.case.actions.get()
+    assert action.meeting_id == meeting.pk
+    assert "아동 심리상담 연계" in chair.get(f"/council/items/{item.pk}/chair/").content.decode()
+    assert as_user(stranger).post(f"/council/items/{item.pk}/action/", {}).status_code == 404
+
+
+def test_findings_from_the_chairs_screen_return_to_it(as_user, meeting, officer):
+    item = meeting.items.get()
+    chair = as_user(officer)
+    prefix = f"findings-{item.pk}"
+    refused = chair.post(f"/council/items/{item.pk}/findings/", {"screen": "chair", f"{prefix}-decision": "discussed"})
+    assert refused.status_code == 400
+    assert 'data-testid="chair-findings-form"' in refused.content.decode()
+    done = chair.post(
+        f"/council/items/{item.pk}/findings/",
+        {"screen": "chair", f"{prefix}-decision": "discussed", f"{prefix}-causes": ["alcohol"]},
+    )
+    assert done["Location"] == f"/council/items/{item.pk}/chair/"
