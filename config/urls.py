@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("jss.cases.urls")),
     path("council/", include("jss.council.urls")),
     path("actions/", include("jss.actions.urls")),
+    path("joint/", include("jss.joint.urls")),
     path("imports/", include("jss.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

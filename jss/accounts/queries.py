@@ -41,6 +41,9 @@ def home_context(membership: Membership, *, today: date) -> dict[str, Any]:
         context["applicant_count"] = Institution.objects.filter(status=Institution.Status.APPLICANT).count()
         context["categories"] = category_counts()
         context["growth"] = network_growth(today=today)
+        from jss.joint.queries import home_summary  # the joint council builds on accounts: imported late
+
+        context["joint"] = home_summary(membership.user, today=today)
     if role == Membership.Role.COORDINATOR and membership.station is not None:
         units = (
             Region.objects.filter(police_stations=membership.station)

@@ -4,6 +4,7 @@ decisions (owners, due dates, motivating report section), follow-up, minutes."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -76,12 +77,13 @@ def test_a_decision_needs_owners_and_a_due_date_not_in_the_past(joint_meeting, s
 
 def test_a_period_needs_a_section_and_both_ends(joint_meeting, secretariat, child_protection):
     start = datetime.date(2025, 1, 1)
-    for overrides, field in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"period_start": start, "period_end": None}, "period_end"),
         ({"period_start": start, "period_end": datetime.date(2024, 12, 31)}, "period_end"),
         ({"period_start": start, "period_end": datetime.date(2025, 6, 30), "section": ""}, "section"),
         ({"section": "nonsense"}, "section"),
-    ]:
+    ]
+    for overrides, field in cases:
         with pytest.raises(services.JointError) as refused:
             services.record_decision(joint_meeting, decision_data(child_protection, **overrides), actor=secretariat)
         assert field in refused.value.problems
