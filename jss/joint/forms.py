@@ -99,7 +99,10 @@ class ItemForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=JointAgendaItem.Outcome.choices, required=False, widget=forms.Select(attrs=SELECT)
+        label=pgettext_lazy("agenda item", "Outcome"),
+        choices=JointAgendaItem.Outcome.choices,
+        required=False,
+        widget=forms.Select(attrs=SELECT),
     )
     note = forms.CharField(
         label=_("Discussion note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2, **INPUT})
@@ -110,10 +113,14 @@ class DecisionForm(forms.Form):
     """A decision of the council: recorded at a meeting, or edited by the secretariat (with `version`)."""
 
     item = forms.ChoiceField(label=_("On agenda item"), required=False, widget=forms.Select(attrs=SELECT))
-    title = forms.CharField(label=_("Title"), max_length=200, required=False, widget=forms.TextInput(attrs=INPUT))
+    title = forms.CharField(
+        label=_("Title"), max_length=200, widget=forms.TextInput(attrs=INPUT),
+        error_messages={"required": _("Give the decision a short title.")},
+    )  # fmt: skip
     text = forms.CharField(
-        label=_("What was decided"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4, **INPUT})
-    )
+        label=_("What was decided"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4, **INPUT}),
+        error_messages={"required": _("Write what the council decided.")},
+    )  # fmt: skip
     owners = InstitutionsField(label=_("Owner institutions"), required=False)
     due_on = _date_field(_("Due date"), required=True)
     section = forms.ChoiceField(

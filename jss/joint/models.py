@@ -100,7 +100,9 @@ class JointAgendaItem(models.Model):
     decision = models.ForeignKey(
         "PolicyDecision", on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
     )
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True, default="")
+    outcome = models.CharField(
+        pgettext_lazy("agenda item", "outcome"), max_length=10, choices=Outcome.choices, blank=True, default=""
+    )
     note = models.TextField(_("discussion note"), blank=True)
 
     class Meta:
