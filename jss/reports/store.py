@@ -67,8 +67,9 @@ def compute_and_keep(
         defaults={"station": scope.station, "institution": scope.institution, "computed_at": report.computed_at,
                   "computed_by": actor, "seconds": seconds, "payload": payload, "signature": _sign(payload)},
     )  # fmt: skip
-    record(actor, "reports.compute", snapshot, {"start": period.start.isoformat(), "end": period.end.isoformat(),
-                                                "scope": scope.kind, "seconds": round(seconds, 2)})  # fmt: skip
+    detail = {"start": period.start.isoformat(), "end": period.end.isoformat(), "scope": scope.kind,
+              "milliseconds": round(seconds * 1000)}  # fmt: skip
+    record(actor, "reports.compute", snapshot, detail)
     return report, snapshot
 
 

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from jss.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("semiannual/", views.semiannual, name="semiannual"),
+    path("semiannual/compute/", views.semiannual_compute, name="compute"),
+    path("semiannual/report.pdf", views.semiannual_pdf, name="pdf"),
+    path("semiannual/report.xlsx", views.semiannual_xlsx, name="xlsx"),
+]

@@ -1,0 +1,122 @@
+"""The semiannual report: the page, its PDF and its spreadsheet, all from the same paper (jss.reports.paper),
+all with small cells suppressed. The report is read from the kept computation (jss.reports.store) and
+computed when there is none; the secretariat or the station's coordinator can compute it again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from jss.audit.services import record_view
+from jss.reports import store
+from jss.reports.access import get_scope_for_user, may_compute, may_read_reports, readable_stations
+from jss.reports.forms import ReportForm
+from jss.reports.metrics import Report
+from jss.reports.models import Snapshot
+from jss.reports.paper import paper
+from jss.reports.periods import Period
+from jss.reports.scopes import Scope
+from jss.reports.suppression import suppress
+
+
+def _choice(request: HttpRequest) -> tuple[ReportForm, Period | None, Scope | None]:
+    if not may_read_reports(request.user):
+        raise PermissionDenied
+    form = ReportForm(request.GET or None, stations=readable_stations(request.user))
+    if not request.GET:  # the last complete half year of the province
+        last = Period.last_complete_half_year()
+        half = f"{last.start.year}-{1 if last.start.month == 1 else 2}"
+        form = ReportForm({"half": half}, stations=readable_stations(request.user))
+    if not form.is_valid() or "period" not in form.cleaned_data:
+        return form, None, None
+    return form, form.cleaned_data["period"], get_scope_for_user(request.user, form.station_id())
+
+
+def _report(request: HttpRequest, period: Period, scope: Scope) -> tuple[Report, Snapshot]:
+    report, snapshot = store.report_for(period, scope, actor=request.user)
+    return suppress(report), snapshot
+
+
+def _audit(request: HttpRequest, verb: str, snapshot: Snapshot, period: Period, scope: Scope) -> None:
+    detail = {"start": period.start.isoformat(), "end": period.end.isoformat(), "scope": scope.kind}
+    record_view(request.user, verb, snapshot, purpose="semiannual report", detail=detail)
+
+
+def _context(report: Report, snapshot: Snapshot) -> dict[str, Any]:
+    return {"report": report, "snapshot": snapshot, "sections": paper(report)}
+
+
+@login_required
+@never_cache
+def semiannual(request: HttpRequest) -> HttpResponse:
+    form, period, scope = _choice(request)
+    context: dict[str, Any] = {"form": form, "may_compute": may_compute(request.user)}
+    if period is not None and scope is not None:
+        report, snapshot = _report(request, period, scope)
+        context |= _context(report, snapshot) | {"query": request.GET.urlencode()}
+        _audit(request, "reports.view", snapshot, period, scope)
+    return render(request, "reports/semiannual.html", context, status=200 if form.is_valid() else 400)
+
+
+@login_required
+@require_POST
+def semiannual_compute(request: HttpRequest) -> HttpResponse:
+    """Compute the report again with today's data (it is otherwise refreshed nightly)."""
+    if not may_compute(request.user):
+        raise PermissionDenied
+    form = ReportForm(request.POST, stations=readable_stations(request.user))
+    if not form.is_valid() or "period" not in form.cleaned_data:
+        messages.error(request, _("Choose a period first."))
+        return redirect("reports:semiannual")
+    scope = get_scope_for_user(request.user, form.station_id())
+    store.compute_and_keep(form.cleaned_data["period"], scope, actor=request.user)
+    messages.success(request, _("The report is computed again with today's data."))
+    query = request.POST.get("query", "")
+    return redirect(reverse("reports:semiannual") + (f"?{query}" if query else ""))
+
+
+@login_required
+@never_cache
+def semiannual_pdf(request: HttpRequest) -> HttpResponse:
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from jss.directory.booklet import font_faces
+
+    form, period, scope = _choice(request)
+    if period is None or scope is None:
+        return render(request, "reports/semiannual.html", {"form": form}, status=400)
+    report, snapshot = _report(request, period, scope)
+    html = render_to_string("reports/semiannual_pdf.html", _context(report, snapshot) | {"font_faces": font_faces()})
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=FontConfiguration())
+    _audit(request, "reports.pdf", snapshot, period, scope)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="jss-report-{period.start}-{period.end}.pdf"'
+    return response
+
+
+@login_required
+@never_cache
+def semiannual_xlsx(request: HttpRequest) -> HttpResponse:
+    from jss.reports.xlsx import workbook
+
+    form, period, scope = _choice(request)
+    if period is None or scope is None:
+        return render(request, "reports/semiannual.html", {"form": form}, status=400)
+    report, snapshot = _report(request, period, scope)
+    data = workbook(report, paper(report))
+    _audit(request, "reports.xlsx", snapshot, period, scope)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="jss-report-{period.start}-{period.end}.xlsx"'
+    return response
