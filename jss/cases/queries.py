@@ -302,6 +302,17 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
         title = _("Support action of %(name)s updated") % {"name": name}
         status = str(dict(Action.Status.choices).get(str(detail.get("status_to", "")), ""))
         return TimelineEntry(event.at, "event", title, status, institution)
+    if event.kind in ("agenda", "council"):  # jss.council: put on a meeting's agenda, discussed there
+        if event.kind == "agenda":
+            return TimelineEntry(event.at, "event", _("On the working council's agenda"), "", institution)
+        from jss.council.causes import cause_factors
+        from jss.council.models import AgendaItem
+
+        decision = str(dict(AgendaItem.Decision.choices).get(str(detail.get("decision", "")), ""))
+        factors = cause_factors()
+        causes = ", ".join(str(factors[code]) if code in factors else code for code in detail.get("causes", []))
+        text = f"{decision} · {causes}" if causes else decision
+        return TimelineEntry(event.at, "event", _("Discussed at the working council"), text, institution)
     titles = {
         "monitor": _("Monitoring started"),
         "contact": _("Monitoring contact"),

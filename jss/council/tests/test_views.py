@@ -199,3 +199,12 @@ def test_findings_from_the_chairs_screen_return_to_it(as_user, meeting, officer)
         {"screen": "chair", f"{prefix}-decision": "discussed", f"{prefix}-causes": ["alcohol"]},
     )
     assert done["Location"] == f"/council/items/{item.pk}/chair/"
+
+
+def test_the_case_timeline_names_the_council_discussion(as_user, meeting, officer):
+    item = meeting.items.get()
+    services.record_findings(item, services.Findings(decision="discussed", causes=["alcohol"]), actor=officer)
+    html = as_user(officer).get(f"/cases/{item.case_id}/").content.decode()
+    assert "음주" in html  # the coded cause, by its name
+    assert ">council<" not in html
+    assert ">agenda<" not in html
