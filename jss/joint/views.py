@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -280,6 +282,18 @@ def decision_register(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _report_link(user: object, decision: PolicyDecision) -> str:
+    """The semiannual report's section that motivated the decision, for readers of the reports."""
+    from jss.reports.access import may_read_reports  # the report is another app's page: asked late
+
+    if not decision.section or not may_read_reports(user):
+        return ""
+    query = ""
+    if decision.period_start and decision.period_end:
+        query = "?" + urlencode({"start": decision.period_start.isoformat(), "end": decision.period_end.isoformat()})
+    return f"{reverse('reports:semiannual')}{query}#{decision.section}"
+
+
 def _render_decision(
     request: HttpRequest, decision: PolicyDecision, *, form: FollowUpForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -289,7 +303,13 @@ def _render_decision(
     return render(
         request,
         "joint/decision.html",
-        {"page": page, "decision": decision, "form": form, "may_edit": is_secretariat(request.user)},
+        {
+            "page": page,
+            "decision": decision,
+            "form": form,
+            "may_edit": is_secretariat(request.user),
+            "report_link": _report_link(request.user, decision),
+        },
         status=status,
     )
 

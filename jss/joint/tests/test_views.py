@@ -268,6 +268,8 @@ def test_the_decision_page_and_follow_up_by_the_owners_head(
     reading = as_user(social_worker).get(url)
     assert reading.status_code == 200
     assert reading.context["form"] is None
+    assert reading.context["report_link"] == ""  # practitioners do not read the semiannual report
+    assert as_user(secretariat).get(url).context["report_link"] == "/reports/semiannual/#cases"
     assert as_user(social_worker).post(url, {"follow-status": "done", "follow-text": "x"}).status_code == 404
     owner = as_user(head)
     assert 'data-testid="follow-up-form"' in owner.get(url).content.decode()
