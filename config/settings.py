@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "jss.actions",
     "jss.reports",
     "jss.joint",
+    "jss.dashboards",
     "jss.demo",
 ]
 

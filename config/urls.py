@@ -18,6 +18,7 @@ urlpatterns = [
     path("council/", include("jss.council.urls")),
     path("actions/", include("jss.actions.urls")),
     path("joint/", include("jss.joint.urls")),
+    path("dashboards/", include("jss.dashboards.urls")),
     path("imports/", include("jss.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
