@@ -21,6 +21,7 @@ from jss.cases.models import Case, CasePerson, Nomination
 from jss.council.models import AgendaItem, Meeting
 from jss.incidents.models import Party
 from jss.people.models import Person
+from jss.repeats.engine import Epoch
 
 REPEAT_WINDOW = datetime.timedelta(days=365)  # "within 12 months of the council referral"
 HELD = (Meeting.Status.HELD, Meeting.Status.APPROVED)
@@ -54,6 +55,11 @@ class CaseFacts:
         return referral is not None and self.first_repeat is not None and self.first_repeat <= referral + window
 
 
+def moment(seconds: int | None) -> datetime.datetime | None:
+    """A time the database gave as whole seconds since 1970 (`Epoch`): much faster to read than its text."""
+    return None if seconds is None else datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+
+
 def _resolve(merged: dict[int, int]) -> dict[int, int]:
     """Merged person → the surviving record at the end of the chain."""
     roots: dict[int, int] = {}
@@ -76,11 +82,12 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 def load_case_facts(cases: QuerySet[Case], *, until: datetime.datetime) -> dict[int, CaseFacts]:
     """Facts of `cases` as known before `until` (later reports, nominations and meetings are ignored)."""
+    rows = cases.annotate(closed=Epoch("closed_at"), reopened=Epoch("reopened_at")).values_list(
+        "pk", "status", "closed", "outcome", "reopened"
+    )
     facts = {
-        pk: CaseFacts(pk, status, closed_at, outcome, reopened_at)
-        for pk, status, closed_at, outcome, reopened_at in cases.values_list(
-            "pk", "status", "closed_at", "outcome", "reopened_at"
-        )
+        pk: CaseFacts(pk, status, moment(closed), outcome, moment(reopened))
+        for pk, status, closed, outcome, reopened in rows
     }
     if not facts:
         return facts
@@ -89,34 +96,38 @@ def load_case_facts(cases: QuerySet[Case], *, until: datetime.datetime) -> dict[
         Nomination.objects.filter(case__in=chosen, created_at__lt=until)
         .values("case")
         .annotate(
-            first=Min("created_at"),
-            accepted=Min("decided_at", filter=Q(status=Nomination.Status.ACCEPTED, decided_at__lt=until)),
+            first=Min(Epoch("created_at")),
+            accepted=Min(Epoch("decided_at"), filter=Q(status=Nomination.Status.ACCEPTED, decided_at__lt=until)),
         )
         .values_list("case", "first", "accepted")
     )
     for case, first, accepted in nominations:
-        facts[case].first_nominated, facts[case].accepted = first, accepted
+        facts[case].first_nominated, facts[case].accepted = moment(first), moment(accepted)
     discussed = (
         AgendaItem.objects.filter(case__in=chosen, meeting__status__in=HELD, meeting__starts_at__lt=until)
         .exclude(decision__in=NOT_DISCUSSED)
         .values("case")
-        .annotate(first=Min("meeting__starts_at"))
+        .annotate(first=Min(Epoch("meeting__starts_at")))
         .values_list("case", "first")
     )
     for case, first in discussed:
-        facts[case].first_discussed = first
-    reports = Case.incidents.through.objects.filter(case__in=chosen, incident__reported_at__lt=until).values_list(
-        "case_id", "incident__reported_at", "incident__domain"
+        facts[case].first_discussed = moment(first)
+    reports = (
+        Case.incidents.through.objects.filter(case__in=chosen, incident__reported_at__lt=until)
+        .annotate(seconds=Epoch("incident__reported_at"))
+        .values_list("case_id", "seconds", "incident__domain")  # type: ignore[misc]  # the stubs miss the annotation
     )
-    earliest: dict[int, tuple[datetime.datetime, str]] = {}
-    for case, reported_at, domain in reports:
+    earliest: dict[int, tuple[int, str]] = {}
+    for case, seconds, domain in reports:
         fact = facts[case]
+        reported_at = moment(seconds)
+        assert reported_at is not None
         nominated = fact.first_nominated
         if nominated is not None and reported_at <= nominated and (fact.report is None or reported_at > fact.report):
             fact.report, fact.domain = reported_at, domain
-        if case not in earliest or reported_at < earliest[case][0]:
-            earliest[case] = (reported_at, domain)
-    for case, (_reported_at, domain) in earliest.items():
+        if case not in earliest or seconds < earliest[case][0]:
+            earliest[case] = (seconds, domain)
+    for case, (_seconds, domain) in earliest.items():
         if not facts[case].domain:  # only reports after the nomination: its kind still says what the case is
             facts[case].domain = domain
     _load_repeats(facts, chosen, until=until)
@@ -134,24 +145,22 @@ def _load_repeats(facts: dict[int, CaseFacts], chosen: QuerySet[Case, Any], *, u
     if not referrals:
         return
     since = min(referrals)
-    times: dict[int, list[datetime.datetime]] = defaultdict(list)
+    times: dict[int, list[int]] = defaultdict(list)
     parties = Party.objects.filter(
         role=Party.Role.VICTIM, incident__reported_at__gt=since, incident__reported_at__lt=until
-    )
-    rows = list(
-        parties.filter(person__in=victims.values("person_id")).values_list("person_id", "incident__reported_at")
-    )
+    ).annotate(seconds=Epoch("incident__reported_at"))
+    rows = list(parties.filter(person__in=victims.values("person_id")).values_list("person_id", "seconds"))
     # Records merged into a victim's, or the record a victim's was merged into: the same person.
     wanted = {root for fact in facts.values() for root in fact.victims}
     related = {person for person, root in roots.items() if root in wanted} | (wanted & set(roots.values()))
     for chunk in _chunks(related):
-        rows.extend(parties.filter(person__in=chunk).values_list("person_id", "incident__reported_at"))
-    seen: set[tuple[int, datetime.datetime]] = set()
-    for person, reported_at in rows:
-        key = (roots.get(person, person), reported_at)
+        rows.extend(parties.filter(person__in=chunk).values_list("person_id", "seconds"))
+    seen: set[tuple[int, int]] = set()
+    for person, seconds in rows:
+        key = (roots.get(person, person), seconds)
         if key not in seen:
             seen.add(key)
-            times[key[0]].append(reported_at)
+            times[key[0]].append(seconds)
     for reports in times.values():
         reports.sort()
     for fact in facts.values():
@@ -161,7 +170,7 @@ def _load_repeats(facts: dict[int, CaseFacts], chosen: QuerySet[Case, Any], *, u
         firsts = []
         for root in fact.victims:
             reports = times.get(root, [])
-            after = bisect_right(reports, referral)  # strictly after the referral
+            after = bisect_right(reports, int(referral.timestamp()))  # strictly after the referral
             if after < len(reports):
                 firsts.append(reports[after])
-        fact.first_repeat = min(firsts, default=None)
+        fact.first_repeat = moment(min(firsts, default=None))

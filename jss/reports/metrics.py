@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +28,8 @@ from jss.incidents.models import Incident, Party
 from jss.institutions.models import Institution
 from jss.lib.language import content_language
 from jss.regions.models import Region
-from jss.reports.casefacts import HELD, NOT_DISCUSSED, REPEAT_WINDOW, CaseFacts, load_case_facts
+from jss.repeats.engine import Epoch
+from jss.reports.casefacts import HELD, NOT_DISCUSSED, REPEAT_WINDOW, CaseFacts, load_case_facts, moment
 from jss.reports.figures import (
     NO_DATA,
     TOTAL,
@@ -598,9 +599,13 @@ def _action_counts(actions: QuerySet[Action], period: Period, today: datetime.da
         | Q(due_on__gte=period.start, due_on__lte=period.end)
         | Q(due_on__lt=last_day, created_at__lt=period.until)
         & (Q(completed_at__isnull=True) | Q(completed_at__gte=period.since))
-    ).values_list("institution_id", "case_id", "created_at", "due_on", "status", "completed_at")
+    ).annotate(created=Epoch("created_at"), completed=Epoch("completed_at"))
     counts: dict[int, _ActionCounts] = defaultdict(_ActionCounts)
-    for institution, case, created_at, due_on, status, completed_at in rows:
+    for institution, case, created, due_on, status, completed in rows.values_list(
+        "institution_id", "case_id", "created", "due_on", "status", "completed"
+    ):
+        created_at, completed_at = moment(created), moment(completed)
+        assert created_at is not None
         done_on = completed_at.astimezone(tz).date() if status == "done" and completed_at is not None else None
         if _within(created_at, period):
             counts[institution].add("agreed", case)
@@ -753,26 +758,32 @@ def causes_section(period: Period, scope: Scope, facts: Sequence[CaseFacts], now
 
 def _completion(scope: Scope, period: Period, domains: list[str]) -> Figure:
     """As jss.risk.queries.rates: a report counts as assessed when one of its victims has an assessment
-    completed from a day before the report until 14 days after it (by anyone, any instrument)."""
-    assessed = Assessment.objects.filter(
-        status=Assessment.Status.COMPLETE,
-        person__parties__incident=OuterRef("pk"),
-        person__parties__role=Party.Role.VICTIM,
-        completed_at__gte=OuterRef("reported_at") - datetime.timedelta(days=1),
-        completed_at__lte=OuterRef("reported_at") + COMPLETION_WINDOW,
+    completed from a day before the report until 14 days after it (by anyone, any instrument).
+
+    The database counts the reports; only the pairs (report, completed assessment of one of its victims)
+    near the period come back to be compared, not every report."""
+    reports = _in_period(incidents_in(scope), period).filter(domain__in=domains)
+    totals = reports.aggregate(reports=Count("pk", distinct=True), victims=_victims())
+    day = datetime.timedelta(days=1)
+    pairs = (
+        Party.objects.filter(
+            role=Party.Role.VICTIM,
+            incident__in=reports.values("pk"),
+            person__assessments__status=Assessment.Status.COMPLETE,
+            person__assessments__completed_at__gte=period.since - day,
+            person__assessments__completed_at__lte=period.until + COMPLETION_WINDOW,
+        )
+        .annotate(reported=Epoch("incident__reported_at"), completed=Epoch("person__assessments__completed_at"))
+        .values_list("incident_id", "person_id", "reported", "completed")
     )
-    reports = (
-        _in_period(incidents_in(scope), period).filter(domain__in=domains).annotate(victim_assessed=Exists(assessed))
-    )
-    totals = reports.aggregate(
-        reports=Count("pk", distinct=True),
-        assessed=Count("pk", filter=Q(victim_assessed=True), distinct=True),
-        victims=_victims(),
-        assessed_victims=Count(
-            "parties__person", filter=Q(victim_assessed=True, parties__role=Party.Role.VICTIM), distinct=True
-        ),
-    )
-    return Figure.rate(totals["assessed"], totals["reports"], people=(totals["assessed_victims"], totals["victims"]))
+    before, after = int(day.total_seconds()), int(COMPLETION_WINDOW.total_seconds())
+    assessed: set[int] = set()
+    assessed_victims: set[int] = set()
+    for incident, person, reported, completed in pairs:
+        if reported - before <= completed <= reported + after:
+            assessed.add(incident)
+            assessed_victims.add(person)
+    return Figure.rate(len(assessed), totals["reports"], people=(len(assessed_victims), totals["victims"]))
 
 
 def _override(scope: Scope, period: Period) -> Figure:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,12 +69,12 @@ class Period:
     def shifted(self, days: int) -> Period:
         return Period(self.start + datetime.timedelta(days=days), self.end + datetime.timedelta(days=days))
 
-    @property
+    @cached_property
     def since(self) -> datetime.datetime:
         """The first moment of the period (midnight in Korea)."""
         return datetime.datetime.combine(self.start, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
-    @property
+    @cached_property
     def until(self) -> datetime.datetime:
         """The first moment after the period (excluded)."""
         return self.since + datetime.timedelta(days=self.days)
