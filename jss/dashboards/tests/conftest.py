@@ -12,6 +12,7 @@ from django.utils import timezone
 from jss.actions.models import Action
 from jss.cases.models import Case, CasePerson, Nomination, Share
 from jss.council.models import Invitation, Meeting
+from jss.dashboards.queries import _read_kept
 from jss.incidents.models import Incident, Party
 from jss.institutions.models import Institution
 from jss.people.models import Person
@@ -75,6 +76,12 @@ class World:
         self.case(nominated_by=self.station, status=Case.Status.NOMINATED, shared=False)
         self.meeting(in_days=7)
         self.report(70)
+
+
+@pytest.fixture(autouse=True)
+def _forget_read_reports() -> None:
+    """Each test starts without the reports a web process keeps once read (jss.dashboards.queries)."""
+    _read_kept.cache_clear()
 
 
 @pytest.fixture
