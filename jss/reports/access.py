@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from jss.accounts.access import Role, membership_of
 from jss.regions.models import PoliceStation
+from jss.reports.models import CaseReview
 from jss.reports.scopes import PROVINCE, Scope
 
 READERS = frozenset({Role.SECRETARIAT, Role.AUDITOR, Role.HEAD, Role.COORDINATOR})
@@ -46,3 +47,14 @@ def get_scope_for_user(user: Any, station_id: int | None) -> Scope:
         if station.pk == station_id:
             return Scope(station=station)
     raise PermissionDenied
+
+
+def get_review_for_user(user: Any, review_id: int) -> CaseReview:
+    from django.http import Http404
+
+    from jss.reports.queries import visible_reviews
+
+    try:
+        return visible_reviews(user).get(pk=review_id)
+    except CaseReview.DoesNotExist as missing:
+        raise Http404 from missing

@@ -66,3 +66,30 @@ class ReportForm(forms.Form):
     def station_id(self) -> int | None:
         value = self.cleaned_data.get("station")
         return int(value) if value else None
+
+
+class ReviewForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120, widget=forms.TextInput(attrs={"class": "krds-input"}),
+                            error_messages={"required": _("Give the review a title.")})  # fmt: skip
+    text = forms.CharField(
+        label=_("The case, anonymised"), max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 10, "class": "krds-input"}),
+        error_messages={"required": _("Write the review.")},
+        help_text=_("What happened, what the council did and what changed, without names, places, full dates or "
+                    "numbers that could identify anyone. The joint council's members read it."),
+    )  # fmt: skip
+
+
+class ReviewDecisionForm(forms.Form):
+    half = forms.ChoiceField(label=_("For the report of"), required=False, widget=forms.Select(attrs=SELECT))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["half"].choices = half_year_choices(timezone.localdate())  # type: ignore[attr-defined]
+
+    def period(self) -> Period | None:
+        value = self.cleaned_data.get("half")
+        if not value:
+            return None
+        year, number = (int(part) for part in value.split("-"))
+        return Period.half_year(year, number)

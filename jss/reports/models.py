@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jss.institutions.models import Institution
+from jss.people.fields import EncryptedTextField
 from jss.regions.models import PoliceStation
 
 
@@ -37,3 +38,37 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start}–{self.end}"
+
+
+class CaseReview(models.Model):
+    """An anonymised account of one case for the joint council: written by who works on the case (the station's
+    coordinator or the lead institution), without names or identifying detail; the secretariat chooses which
+    go into the semiannual report of a period. The case link stays inside JSS (the report shows title and text
+    only)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CHOSEN = "chosen", _("Chosen for the report")
+        SET_ASIDE = "set_aside", _("Not chosen")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="reviews")
+    title = models.CharField(_("title"), max_length=120)
+    text = EncryptedTextField(_("the case, anonymised"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    start = models.DateField(_("report from"), null=True, blank=True)  # the report period it was chosen for
+    end = models.DateField(_("report to"), null=True, blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case review")
+        verbose_name_plural = _("case reviews")
+        ordering = ["-written_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -4,6 +4,7 @@ computed when there is none; the secretariat or the station's coordinator can co
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.conf import settings
@@ -20,12 +21,19 @@ from django.views.decorators.http import require_POST
 
 from jss.audit.services import record_view
 from jss.reports import store
-from jss.reports.access import get_scope_for_user, may_compute, may_read_reports, readable_stations
-from jss.reports.forms import ReportForm
-from jss.reports.metrics import Report
+from jss.reports.access import (
+    get_review_for_user,
+    get_scope_for_user,
+    may_compute,
+    may_read_reports,
+    readable_stations,
+)
+from jss.reports.forms import ReportForm, ReviewDecisionForm, ReviewForm
+from jss.reports.metrics import Report, ReviewsSection
 from jss.reports.models import Snapshot
 from jss.reports.paper import paper
 from jss.reports.periods import Period
+from jss.reports.queries import chosen_reviews, visible_reviews
 from jss.reports.scopes import Scope
 from jss.reports.suppression import suppress
 
@@ -44,7 +52,9 @@ def _choice(request: HttpRequest) -> tuple[ReportForm, Period | None, Scope | No
 
 
 def _report(request: HttpRequest, period: Period, scope: Scope) -> tuple[Report, Snapshot]:
+    """The kept report with the case reviews chosen for it as they are now, small cells suppressed."""
     report, snapshot = store.report_for(period, scope, actor=request.user)
+    report = dataclasses.replace(report, reviews=ReviewsSection(chosen_reviews(period, scope)))
     return suppress(report), snapshot
 
 
@@ -120,3 +130,70 @@ def semiannual_xlsx(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="jss-report-{period.start}-{period.end}.xlsx"'
     return response
+
+
+# --- case reviews ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def reviews(request: HttpRequest) -> HttpResponse:
+    """The secretariat's list of proposed reviews to choose from; a caseworker's list of their institution's."""
+    from jss.accounts.access import Role, is_caseworker, membership_of
+
+    membership = membership_of(request.user)
+    secretariat = membership is not None and membership.role == Role.SECRETARIAT
+    if not (secretariat or is_caseworker(request.user)):
+        raise PermissionDenied
+    rows = list(visible_reviews(request.user).select_related("institution").order_by("status", "-written_at")[:200])
+    return render(
+        request, "reports/reviews.html",
+        {"rows": [(review, ReviewDecisionForm(prefix=f"review-{review.pk}") if secretariat else None)
+                  for review in rows], "secretariat": secretariat},
+    )  # fmt: skip
+
+
+@login_required
+@never_cache
+def review_propose(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Who works on a case writes an anonymised review of it for the joint council."""
+    from jss.cases.access import get_case_for_user
+    from jss.cases.services import may_work_on
+    from jss.lib.forms import show_refusal
+    from jss.reports import services
+
+    case = get_case_for_user(request.user, case_id)
+    if not may_work_on(request.user, case):
+        raise PermissionDenied
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.propose_review(case, title=form.cleaned_data["title"], text=form.cleaned_data["text"],
+                                    actor=request.user)  # fmt: skip
+        except services.ReviewError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("The review is proposed; the secretariat chooses the reviews of the report."))
+            return redirect("reports:reviews")
+    return render(request, "reports/review_form.html", {"case": case, "form": form},
+                  status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
+    from jss.reports import services
+
+    review = get_review_for_user(request.user, review_id)
+    form = ReviewDecisionForm(request.POST, prefix=f"review-{review.pk}")
+    form.is_valid()
+    try:
+        services.decide_review(review, choose=request.POST.get("decision") == "choose", period=form.period(),
+                               actor=request.user)  # fmt: skip
+    except services.ReviewError as error:
+        if error.field is None:
+            raise PermissionDenied from error
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The decision on the review is recorded."))
+    return redirect("reports:reviews")
