@@ -29,6 +29,7 @@ class ActionRow:
     action: Action
     what: str  # the description for who sees the case in full, else the service or "support action"
     full: bool
+    status_label: str  # the status's name (Action.get_status_display hashes every lazy choice on each call)
 
     @property
     def overdue(self) -> bool:
@@ -39,21 +40,33 @@ def _generic_what(action: Action) -> str:
     return action.service_name or _("Support action")
 
 
-def full_case_ids(user: object) -> set[int]:
-    """The cases the user's institution sees in full: shared in full, or its station's (as coordinator)."""
+def full_case_ids(user: object, actions: list[Action]) -> set[int]:
+    """Which of the actions' cases the user's institution sees in full: shared in full, or its station's (as
+    coordinator). One query at most, whatever the number of actions."""
     membership = caseworker_membership(user)
-    if membership is None:
+    if membership is None or not actions:
         return set()
-    ids = set(fully_shared_cases(membership.institution_id).values_list("case", flat=True))
-    if membership.role == Role.COORDINATOR and membership.station_id is not None:
-        ids |= set(Case.objects.filter(station=membership.station_id).values_list("pk", flat=True))
+    station = membership.station_id if membership.role == Role.COORDINATOR else None
+    ids = {action.case_id for action in actions if station is not None and action.case.station_id == station}
+    others = {action.case_id for action in actions} - ids
+    if others:
+        ids |= set(fully_shared_cases(membership.institution_id).filter(case__in=others).values_list("case", flat=True))
     return ids
 
 
+def _status_labels() -> dict[str, str]:
+    """The statuses' names in the active language, translated once per page rather than once per row."""
+    return {value: str(label) for value, label in Action.Status.choices}
+
+
 def _rows(actions: list[Action], full: set[int]) -> list[ActionRow]:
+    labels = _status_labels()
     return [
         ActionRow(
-            action, action.description if action.case_id in full else _generic_what(action), action.case_id in full
+            action,
+            action.description if action.case_id in full else _generic_what(action),
+            action.case_id in full,
+            labels[action.status],
         )
         for action in actions
     ]
@@ -81,13 +94,13 @@ def inbox(user: object) -> Inbox:
     if membership is None:
         return Inbox(None, [], [])
     own = _with_relations(visible_actions(user).filter(institution=membership.institution_id))
-    full = full_case_ids(user)
     open_actions = list(own.filter(status__in=(Action.Status.OPEN, Action.Status.IN_PROGRESS)).order_by("due_on", "pk"))
     finished = list(
         own.filter(status__in=(Action.Status.DONE, Action.Status.CANCELLED)).order_by("-updated_at", "-pk")[
             :FINISHED_SHOWN
         ]
     )
+    full = full_case_ids(user, open_actions + finished)
     return Inbox(membership.institution, _rows(open_actions, full), _rows(finished, full))
 
 
@@ -120,7 +133,9 @@ def action_page(user: object, action: Action, *, scope: str | None) -> ActionPag
     updates = list(action.updates.select_related("author", "institution"))
     requester = Membership.objects.select_related("institution", "user").filter(user=action.created_by_id).first()
     return ActionPage(
-        ActionRow(action, action.description if full else _generic_what(action), full), updates, requester
+        ActionRow(action, action.description if full else _generic_what(action), full, _status_labels()[action.status]),
+        updates,
+        requester,
     )
 
 

@@ -13,6 +13,7 @@ from jss.cases.bases import LegalBasis, current_bases
 from jss.cases.models import Case, CasePerson, ContactLog, Nomination, Share
 from jss.cases.services import ContactData, ShareData
 from jss.institutions.models import Institution
+from jss.lib.widgets import LongSelect
 from jss.people.models import Person
 from jss.regions.models import PoliceStation
 
@@ -140,7 +141,7 @@ class BasisForm(forms.Form):
 
 class ShareForm(BasisForm):
     institution = ObjectChoiceField(
-        label=_("Institution"), widget=forms.Select(attrs=SELECT),
+        label=_("Institution"), widget=LongSelect(attrs=SELECT),  # every active institution: 500 nationally
         error_messages={"required": _("Choose the institution to add.")},
     )  # fmt: skip
     field_order = ["institution"]
@@ -154,7 +155,7 @@ class ShareForm(BasisForm):
 
 class AcceptForm(BasisForm):
     lead_institution = ObjectChoiceField(
-        label=_("Lead institution"), widget=forms.Select(attrs=SELECT),
+        label=_("Lead institution"), widget=LongSelect(attrs=SELECT),
         help_text=_("Another institution than your station needs a legal basis for the case to be shared with it."),
         error_messages={"required": _("Choose the lead institution.")},
     )  # fmt: skip

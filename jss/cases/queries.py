@@ -32,7 +32,6 @@ from jss.regions.models import PoliceStation
 from jss.repeats.access import visible_flags
 from jss.repeats.models import Flag
 from jss.repeats.rules import load_rules
-from jss.risk.access import visible_assessments
 from jss.risk.models import Assessment
 from jss.risk.queries import BandView, band_view, pack_for
 
@@ -375,11 +374,14 @@ def _timeline(user: object, case: Case, members: list[CasePerson], scope: str) -
         .select_related("institution")
         .order_by("completed_at")
     )
-    openable = set(
-        visible_assessments(user).filter(pk__in=[a.pk for a in assessments]).values_list("pk", flat=True)
+    # A completed assessment opens for whoever may see its person (jss.risk.access): asked of these persons
+    # alone, not as "among every person the reader may see" (that subquery reads them all: seconds nationally).
+    seen = set(
+        visible_persons(user).filter(pk__in={a.person_id for a in assessments}).values_list("pk", flat=True)
         if assessments
         else []
     )
+    openable = {a.pk for a in assessments if a.person_id in seen}
     for assessment in assessments:
         pack = pack_for(assessment)
         band = band_view(pack, assessment.final_band)

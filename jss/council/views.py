@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jss.accounts.access import Role, caseworker_membership, coordinates_station
 from jss.audit.services import record_view
-from jss.cases.access import FULL, scope_for
+from jss.cases.access import FULL, scopes_for
 from jss.cases.models import Share
 from jss.council import services
 from jss.council.access import get_item_for_user, get_meeting_for_user, visible_meetings
@@ -86,10 +86,10 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
 
 
 def _item_view(
-    request: HttpRequest, item: AgendaItem, *, chair: bool, invited: bool, forms: dict[Any, Any]
+    item: AgendaItem, *, scope: str | None, chair: bool, invited: bool, forms: dict[Any, Any]
 ) -> dict[str, Any]:
-    """What the page shows of one agenda item; its notes, causes and open actions come prefetched."""
-    scope = scope_for(request.user, item.case)
+    """What the page shows of one agenda item; its notes, causes and open actions come prefetched, what the
+    reader sees of its case (`scope`) is read for the whole agenda at once."""
     full = scope == FULL
     factors = cause_factors()
     causes = list(item.causes.all())
@@ -141,7 +141,11 @@ def _render_meeting(
             to_attr="open_actions",
         ),
     )
-    items = [_item_view(request, item, chair=chair, invited=invited, forms=forms) for item in agenda]
+    agenda_items = list(agenda)
+    scopes = scopes_for(request.user, [item.case for item in agenda_items])
+    items = [
+        _item_view(item, scope=scopes[item.case_id], chair=chair, invited=invited, forms=forms) for item in agenda_items
+    ]
     minutes_form = forms.get("minutes") or MinutesForm(
         prefix="minutes", initial={"minutes": meeting.minutes, "version": meeting.version}
     )
