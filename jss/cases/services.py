@@ -436,6 +436,13 @@ def close(case: Case, *, outcome: str, note: str, actor: Any, version: int | Non
     case.closed_at = timezone.now()
     case.version += 1
     case.save(update_fields=["status", "outcome", "closing_note", "closed_at", "version", "updated_at"])
+    # A closed case leaves the agendas of meetings not held yet, unless institutions wrote research notes for it
+    # (the chair then sees it closed and decides).
+    from jss.council.models import AgendaItem, Meeting
+
+    AgendaItem.objects.filter(
+        case=case, decision="", meeting__status=Meeting.Status.SCHEDULED, research_notes__isnull=True
+    ).delete()
     _event(case, "close", actor, outcome=outcome)
     return case
 

@@ -101,6 +101,7 @@ class ActionLine:
     status: str
     overdue: bool
     description: str  # "" unless full
+    action_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -312,6 +313,7 @@ def pack_content(
                 status=action.get_status_display(),
                 overdue=action.due_on < today,
                 description=action.description if case_pack.full else "",
+                action_id=action.pk,
             )
         )
 

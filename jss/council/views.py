@@ -289,6 +289,8 @@ def _render_chair(
             "findings_form": findings_form if open_meeting else None,
             "action_form": action_form if may_add else None,
             "agreed": agreed,
+            # The open actions agreed before this meeting (those agreed here are listed with the form).
+            "earlier_actions": [line for line in case_pack.actions if line.action_id not in {a.pk for a in agreed}],
         },
         status=status,
     )

@@ -210,3 +210,19 @@ def test_actions_agreed_at_the_meeting_go_into_the_minutes_draft(accepted, offic
             accepted, actions.ActionData(institution=child_protection, due_on=due, description="추가"),
             actor=officer, meeting=meeting,
         )  # fmt: skip
+
+
+def test_a_closed_case_leaves_the_agendas_of_meetings_not_held_unless_notes_were_written(
+    accepted, officer, social_worker, child_protection, wee_centre
+):
+    from jss.cases import services as cases
+
+    first = services.schedule(accepted.station, data(child_protection, wee_centre), actor=officer)
+    services.add_research_note(first.items.get(), "최근 상담 기록 있음", actor=social_worker)
+    second = services.schedule(
+        accepted.station, data(child_protection, starts_at=timezone.now() + datetime.timedelta(days=20)), actor=officer
+    )
+    AgendaItem.objects.create(meeting=second, case=accepted, position=1, reason="review")
+    cases.close(accepted, outcome="risk_reduced", note="위험 감소", actor=officer)
+    assert not second.items.filter(case=accepted).exists()  # nothing written for it: it leaves the agenda
+    assert first.items.filter(case=accepted).exists()  # a research note keeps it for the chair to decide
