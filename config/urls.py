@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("jss.cases.urls")),
     path("council/", include("jss.council.urls")),
     path("actions/", include("jss.actions.urls")),
+    path("reports/", include("jss.reports.urls")),
     path("joint/", include("jss.joint.urls")),
     path("dashboards/", include("jss.dashboards.urls")),
     path("imports/", include("jss.imports.urls")),
