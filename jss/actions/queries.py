@@ -4,7 +4,7 @@ to readers whose institution sees the case in full; others see the service's nam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -22,6 +22,7 @@ from jss.directory.models import Service
 from jss.institutions.models import Institution
 
 FINISHED_SHOWN = 50  # the inbox's second list: the latest done or cancelled actions
+ASKED_SHOWN = 200  # the inbox's third list: what the institution asked of others, still open
 
 
 @dataclass
@@ -81,6 +82,7 @@ class Inbox:
     institution: Institution | None
     open: list[ActionRow]
     finished: list[ActionRow]
+    asked: list[ActionRow] = field(default_factory=list)  # open actions the institution asked of others
 
     @property
     def overdue_count(self) -> int:
@@ -100,8 +102,15 @@ def inbox(user: object) -> Inbox:
             :FINISHED_SHOWN
         ]
     )
-    full = full_case_ids(user, open_actions + finished)
-    return Inbox(membership.institution, _rows(open_actions, full), _rows(finished, full))
+    asked = list(
+        _with_relations(visible_actions(user))
+        .filter(created_by__membership__institution=membership.institution_id,
+                status__in=(Action.Status.OPEN, Action.Status.IN_PROGRESS))
+        .exclude(institution=membership.institution_id)
+        .order_by("due_on", "pk")[:ASKED_SHOWN]
+    )  # fmt: skip
+    full = full_case_ids(user, open_actions + finished + asked)
+    return Inbox(membership.institution, _rows(open_actions, full), _rows(finished, full), _rows(asked, full))
 
 
 def overdue_count(user: object) -> int:

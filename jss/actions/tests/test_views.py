@@ -78,6 +78,10 @@ def test_the_inbox_lists_the_institutions_actions_overdue_first(
     assert case.code not in outsider.content.decode()
     station = as_user(officer).get("/actions/")  # the station asked, its own inbox holds nothing
     assert not station.context["inbox"].open
+    # ... but it follows up what it asked of others, still open, by due date
+    assert [row.action for row in station.context["inbox"].asked] == [late, soon, action, later]
+    assert 'data-testid="asked-actions"' in station.content.decode()
+    assert not box.asked  # the agency asked nothing
 
 
 def test_the_home_page_counts_the_overdue_actions(as_user, action, social_worker, officer):
