@@ -184,6 +184,9 @@ SIGN_IN_WINDOW_MINUTES = env_int("JSS_SIGN_IN_WINDOW_MINUTES", default=15)
 # data/risk-packs (docs/risk-packs.md).
 JSS_RISK_PACK_DIRS = env_list("JSS_RISK_PACK_DIRS")
 
+# The directory's booklet: how many processes lay out the sections of a large booklet (0: one per processor).
+BOOKLET_WORKERS = env_int("JSS_BOOKLET_WORKERS", default=0)
+
 # Transport security: on by default outside debug mode; turn off only behind a proxy that does it.
 SECURE_SSL_REDIRECT = env_bool("JSS_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("JSS_SECURE_COOKIES", default=not DEBUG)

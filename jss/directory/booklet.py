@@ -6,16 +6,16 @@ confidential address is replaced by "location not disclosed" (소재지 비공�
 
 One read (`booklet_content`) loads every matching service and its institution in a fixed number of
 queries; the template `directory/booklet.html` lays it out: cover, contents, one section per support
-target or service type, an index of institutions. `render_booklet` lays out each part on its own and
-joins the pages (see there why); bench/booklet.py times it.
+target or service type, an index of institutions. `render_booklet` lays out each part on its own, the
+sections of a large booklet side by side in worker processes, and joins the PDFs (see there why);
+bench/booklet.py times it.
 """
 
 from __future__ import annotations
 
 import datetime
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,13 +26,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from weasyprint import HTML
-from weasyprint.document import Document, Page
-from weasyprint.text.fonts import FontConfiguration
+from pypdf.constants import PageLabelStyle
 
 from jss.directory.models import Location, OpeningHours, Phone, Service, TaxonomyTerm
 from jss.directory.queries import PUBLIC_PHONE_KINDS, Criteria, matching_services, service_prefetches
 from jss.institutions.models import Institution
+from jss.lib.pdf import PageLabels, cyclic_garbage_collector_paused, join_parts, render_parts
 from jss.regions.models import Region
 
 TEMPLATE = "directory/booklet.html"
@@ -48,6 +47,9 @@ FONT_FILES = {400: "PretendardGOV-Regular.subset", 500: "PretendardGOV-Medium.su
 FONT_FORMATS = ["woff", "woff2"]
 WEEKDAYS = 7
 LAST_MINUTE = datetime.time(23, 59)
+# From this many service entries (a service under two targets counts twice) the sections are laid out in
+# worker processes: below it, starting them costs more than they save (docs/benchmarks.md).
+PARALLEL_FROM_SERVICES = 1000
 
 
 @dataclass
@@ -343,28 +345,26 @@ def font_faces() -> list[FontFace]:
     return faces
 
 
-@contextmanager
-def _cyclic_garbage_collector_paused() -> Iterator[None]:
-    """WeasyPrint makes millions of small objects, and Python's cyclic garbage collector walks them over and
-    over: a quarter of the time of a large booklet. It is paused while a booklet is made, and `render_booklet`
-    collects each part's garbage once."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def booklet_workers(*, services_printed: int) -> int:
+    """How many processes lay out a booklet that prints this many service entries: one (this process) for a
+    small booklet, where starting processes would cost more than they save; else settings.BOOKLET_WORKERS, or
+    one per processor when that is 0."""
+    if services_printed < PARALLEL_FROM_SERVICES:
+        return 1
+    return settings.BOOKLET_WORKERS or os.cpu_count() or 1
 
 
 def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: str, today: datetime.date) -> bytes:
     """The booklet as PDF bytes. `group_by` is "target" or "service_type", `paper` "A4" or "A5", `language`
     one of settings.LANGUAGES; `today` is printed as the date of the data.
 
-    WeasyPrint lays out the front (cover and contents), each section and the index as documents of their
-    own, and the pages are joined: some of its work on a page grows with the length of the whole document,
-    so one 1,800-page document takes far longer than ten of 180 pages. Each part starts its page numbers
-    where the one before ended; the contents and the index print the pages the sections put things on.
+    The front (cover and contents), each section and the index are documents of their own (jss.lib.pdf: one
+    1,800-page document takes far longer than ten of 180 pages), and the sections of a large booklet are laid
+    out side by side in worker processes; the PDFs are joined.
+    Pages are numbered per section, "3-12" (the front in roman numerals, the index as the last section), so
+    that no section waits for the page count of the ones before it; the contents and the index print the
+    section-page numbers of the pages the sections put their entries on. The templates are rendered and the
+    data read here: the workers are given HTML only.
     """
     if group_by not in GROUPINGS:
         raise ValueError(f"group_by must be one of {sorted(GROUPINGS)}, not {group_by!r}")
@@ -372,48 +372,44 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
         raise ValueError(f"paper must be one of {PAPERS}, not {paper!r}")
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise ValueError(f"unknown language {language!r}")
-    with translation.override(language), _cyclic_garbage_collector_paused():
+    base_url = str(settings.BASE_DIR)
+    with translation.override(language), cyclic_garbage_collector_paused():
         booklet = booklet_content(criteria=criteria, group_by=group_by, now=timezone.now())
-        fonts = FontConfiguration()  # the fonts are read once for all parts
+        shared = {"booklet": booklet, "paper": paper, "font_faces": font_faces()}
 
-        def part(name: str, first_page: int, **values: Any) -> Document:
-            context = {"part": name, "first_page": first_page, "booklet": booklet, "paper": paper}
-            html = render_to_string(TEMPLATE, context | {"font_faces": font_faces()} | values)
-            document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=fonts)
-            # The part's garbage (WeasyPrint's layout leaves reference cycles): the youngest generations only,
-            # so the pages of earlier parts, in the oldest one now, are not walked again. Without this, 1,000
-            # institutions take 1.5 GB instead of 1 GB.
-            gc.collect(1)
-            return document
+        def html(part: str, **values: Any) -> str:
+            return render_to_string(TEMPLATE, shared | {"part": part} | values)
 
-        front_values = {"criteria_in_words": criteria_in_words(criteria), "group_by": group_by, "today": today}
-        # The widest page number the contents could print: real numbers are no wider, so the contents keep
-        # the number of pages they have here.
-        widest = "9" * 5
-        front_length = len(
-            part("front", 1, contents=[(section, widest) for section in booklet.sections],
-                 index_page=widest if booklet.index else "", **front_values).pages
-        )  # fmt: skip
-        pages: list[Page] = []
-        page_of: dict[str, int] = {}
-        contents = []
-        for section in booklet.sections:
-            first_page = front_length + len(pages) + 1
-            laid_out = part("section", first_page, section=section).pages
-            for number, page in enumerate(laid_out, start=first_page):
-                page_of.update(dict.fromkeys(page.anchors, number))
-            contents.append((section, str(first_page)))
-            pages += laid_out
-        index_page = ""
+        index_number = len(booklet.sections) + 1
+        front = html(
+            "front",
+            page_prefix="",
+            contents=[(section, f"{number}-1") for number, section in enumerate(booklet.sections, start=1)],
+            index_page=f"{index_number}-1" if booklet.index else "",
+            criteria_in_words=criteria_in_words(criteria),
+            group_by=group_by,
+            today=today,
+        )
+        sections = [
+            html("section", page_prefix=f"{number}-", section=section)
+            for number, section in enumerate(booklet.sections, start=1)
+        ]
+        printed = sum(len(entry.services) for section in booklet.sections for entry in section.entries)
+        parts = render_parts([front, *sections], base_url=base_url, workers=booklet_workers(services_printed=printed))
+        labels = [PageLabels(style=PageLabelStyle.LOWERCASE_ROMAN)] + [
+            PageLabels(style=PageLabelStyle.DECIMAL, prefix=f"{number}-") for number in range(1, len(sections) + 1)
+        ]
         if booklet.index:
-            first_page = front_length + len(pages) + 1
+            page_of = {
+                anchor: f"{number}-{place.page + 1}"
+                for number, part in enumerate(parts[1:], start=1)
+                for anchor, place in part.anchors.items()
+            }
             index_lines = [
-                (line.name, ", ".join(str(number) for number in dict.fromkeys(page_of[a] for a in line.anchors)))
+                (line.name, ", ".join(dict.fromkeys(page_of[anchor] for anchor in line.anchors)))
                 for line in booklet.index
             ]
-            pages += part("index", first_page, index_lines=index_lines).pages
-            index_page = str(first_page)
-        front = part("front", 1, contents=contents, index_page=index_page, **front_values)
-        if len(front.pages) != front_length:
-            raise RuntimeError("the contents took another number of pages once numbered")
-        return front.copy([*front.pages, *pages]).write_pdf()  # type: ignore[no-any-return]
+            index = html("index", page_prefix=f"{index_number}-", index_lines=index_lines)
+            parts += render_parts([index], base_url=base_url, workers=1)
+            labels.append(PageLabels(style=PageLabelStyle.DECIMAL, prefix=f"{index_number}-"))
+        return join_parts(parts, labels=labels)

@@ -1,18 +1,23 @@
-"""The printed directory: a PDF in Korean and English, A4 and A5, by filter; public contacts only.
+"""The printed directory: a PDF in Korean and English, A4 and A5, by filter; public contacts only; the contents
+and the index point at the pages where the entries are, whether the sections were laid out in this process or
+in worker processes.
 
-The PDF's text is read with poppler's `pdftotext` (and its size with `pdfinfo`, or pypdf when installed).
+The PDF's text is read with poppler's `pdftotext`, its structure (page size, outline, links) with pypdf.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import shutil
 import subprocess
 
 import pytest
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
+from jss.directory import booklet
 from jss.directory.booklet import booklet_content, hours_in_words, render_booklet
 from jss.directory.models import Service
 from jss.directory.queries import Criteria
@@ -68,20 +73,23 @@ def text_of(pdf: bytes, *, page: int | None = None) -> str:
 
 def page_size(pdf: bytes) -> tuple[int, int]:
     """Width and height of the first page in points, rounded."""
-    try:
-        import io
-
-        from pypdf import PdfReader  # type: ignore[import-not-found]
-    except ImportError:
-        pdfinfo = shutil.which("pdfinfo")
-        if pdfinfo is None:
-            pytest.skip("neither pypdf nor pdfinfo (poppler-utils) is installed")
-        info = subprocess.run([pdfinfo, "-"], input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S603
-        match = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
-        assert match, info
-        return round(float(match[1])), round(float(match[2]))
     box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
     return round(float(box.width)), round(float(box.height))
+
+
+PAGE_NUMBER = re.compile(r"(?:^|\s)(\d+-\d+|[ivx]+)$")  # at the end of a page's last line: "3-12", or "ii" in front
+
+
+def pages_by_number(pdf: bytes) -> dict[str, str]:
+    """The text of each page by the number printed at its foot (the cover has none)."""
+    pages = {}
+    for text in text_of(pdf).split("\f"):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        match = PAGE_NUMBER.search(lines[-1]) if lines else None
+        if match:
+            assert match[1] not in pages, f"two pages numbered {match[1]}"
+            pages[match[1]] = text
+    return pages
 
 
 @pytest.mark.parametrize(("paper", "size"), [("A4", (595, 842)), ("A5", (420, 595))])
@@ -112,15 +120,105 @@ def test_the_korean_edition_lists_every_institution_under_its_targets(booklet_di
 @needs_pdftotext
 def test_the_index_gives_the_pages_each_institution_is_on(booklet_directory):
     pdf = render()
-    text = text_of(pdf)
-    # 여성긴급전화1366 is in two sections (women, migrants): its index line ends with two page numbers.
+    pages = pages_by_number(pdf)
+    # 여성긴급전화1366 is in two sections (women, migrants): its index line ends with two section-page numbers.
     line = next(
-        line for line in text.splitlines() if line.strip().startswith("여성긴급전화1366 제주센터") and "." in line
+        line
+        for text in pages.values()
+        for line in text.splitlines()
+        if line.strip().startswith("여성긴급전화1366 제주센터") and "." in line
     )
-    pages = [int(number) for number in re.findall(r"\d+", line.split("센터", 1)[1])]
-    assert len(pages) == 2
-    for page in pages:
-        assert "여성긴급전화1366 제주센터" in text_of(pdf, page=page)
+    numbers = re.findall(r"\d+-\d+", line.split("센터", 1)[1])
+    assert len(numbers) == 2
+    for number in numbers:
+        assert "여성긴급전화1366 제주센터" in pages[number]
+
+
+@pytest.fixture
+def long_directory(booklet_directory):
+    """Twenty more elder services with long descriptions: the elderly section runs over several A5 pages."""
+    for number in range(20):
+        institution = make_institution(
+            f"elder-{number}",
+            f"노인상담센터{number:02d}",
+            category=Institution.Category.SOCIAL_WELFARE,
+            region_code="5011054000",
+        )
+        entry(institution, phone=f"064-000-3{number:03d}")
+        service(
+            institution,
+            "어르신 방문 상담",
+            description_ko="어르신 댁을 찾아가 이야기를 듣고 필요한 돌봄과 보호를 함께 정합니다. " * 4,
+            targets=terms("target", ["elderly"]),
+        )
+    return booklet_directory
+
+
+CONTENTS_LINE = re.compile(r"^\s*(\S.*?) \((\d+)\) *\.+ *(\d+)-1 *$", re.MULTILINE)  # "노인 (23)........ 3-1"
+INDEX_LINE = re.compile(r"^\s*(\S.*?) *\.{3,} *(\d+-\d+(?:, \d+-\d+)*) *$", re.MULTILINE)
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_contents_and_the_index_point_at_the_pages_where_the_entries_are(long_directory, monkeypatch, language):
+    """Through the parallel path: the sections are laid out in two worker processes and the PDFs joined."""
+    workers = []
+
+    def render_parts(*arguments, **keywords):
+        workers.append(keywords["workers"])
+        return real_render_parts(*arguments, **keywords)
+
+    real_render_parts = booklet.render_parts
+    monkeypatch.setattr(booklet, "render_parts", render_parts)
+    monkeypatch.setattr(booklet, "PARALLEL_FROM_SERVICES", 1)
+    monkeypatch.setattr(booklet.settings, "BOOKLET_WORKERS", 2)
+    pdf = render(paper="A5", language=language)
+    assert workers[0] == 2
+
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = pages_by_number(pdf)
+    assert len(pages) == len(reader.pages) - 1  # a number on every page but the cover
+    assert reader.page_labels[1:] == list(pages)  # the PDF viewer's page names are the printed ones, in order
+    contents = pages["ii"]
+
+    sections = CONTENTS_LINE.findall(contents)
+    assert [int(number) for _title, _count, number in sections] == list(range(1, len(sections) + 1))
+    for title, _count, number in sections:
+        assert re.search(rf"^\s*{re.escape(title)}\s*$", pages[f"{number}-1"], re.MULTILINE), title  # its heading
+        if f"{number}-2" in pages:
+            assert not re.search(rf"^\s*{re.escape(title)}\s*$", pages[f"{number}-2"], re.MULTILINE)
+    index_title = "기관 색인" if language == "ko" else "Index of institutions"
+    index_number = len(sections) + 1
+    assert re.search(rf"{index_title} *\.+ *{index_number}-1 *$", contents, re.MULTILINE)
+    assert index_title in pages[f"{index_number}-1"]
+
+    index_pages = "".join(text for number, text in pages.items() if number.startswith(f"{index_number}-"))
+    index = INDEX_LINE.findall(index_pages)
+    with translation.override(language):
+        assert (
+            len(index) == booklet_content(criteria=Criteria(), group_by="target", now=timezone.now()).institution_count
+        )
+    cited = [number for _name, numbers in index for number in numbers.split(", ")]
+    assert any(not number.endswith("-1") for number in cited)  # pages within a section are counted too
+    for name, numbers in index:
+        for number in numbers.split(", "):
+            assert name in pages[number], (name, number)
+
+    # The outline and the contents' links go to the first page of each section.
+    outline = {item.title: reader.page_labels[reader.get_destination_page_number(item)] for item in reader.outline[1]}
+    links = [
+        reader.page_labels[reader.get_page_number(annotation.get_object()["/Dest"][0].get_object())]
+        for annotation in reader.pages[1]["/Annots"]
+    ]
+    for title, _count, number in sections:
+        assert outline[title] == f"{number}-1"
+        assert f"{number}-1" in links
+    assert outline[index_title] == f"{index_number}-1"
+    # The fonts are embedded.
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
 
 
 @needs_pdftotext

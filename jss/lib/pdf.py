@@ -1,0 +1,198 @@
+"""One PDF made of parts that WeasyPrint lays out on their own, in worker processes when there are several.
+
+WeasyPrint lays out and draws a document in one process, and some of its work on a page grows with the length
+of the whole document. A long document made of independent parts (the directory's booklet: front, sections,
+index) is faster as parts, and the parts can be laid out side by side: `render_parts` turns each part's HTML
+into a PDF, in parallel processes when asked, and tells where the part's anchors, links to other parts and
+bookmarks are; `join_parts` joins the PDFs, points each link at the part that has its anchor, makes one
+outline of all the bookmarks and labels the pages.
+
+No Django here: the worker processes are started with "spawn" and import only this module, so they hold no
+database connection and inherit no thread, lock or Pango state of the web process. They are given HTML and
+give back PDF bytes.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link as LinkAnnotation
+from pypdf.constants import PageLabelStyle
+from pypdf.generic import Fit, IndirectObject, NameObject, TextStringObject
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+POINTS_PER_PIXEL = 0.75  # CSS pixels are 1/96 inch, PDF points 1/72
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point on a page of a part: the page's index in the part (from 0), and x, y in PDF points from the
+    page's bottom-left corner."""
+
+    page: int
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link on a page of a part to an anchor that is in another part; `rectangle` in PDF points."""
+
+    page: int
+    target: str
+    rectangle: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    level: int
+    label: str
+    place: Place
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part as a PDF, with its page count, its anchors (by name; the first of a name counts), its links to
+    other parts and its bookmarks, in the order of the pages."""
+
+    pdf: bytes
+    page_count: int
+    anchors: dict[str, Place]
+    links: list[Link]
+    bookmarks: list[Bookmark]
+
+
+@dataclass(frozen=True)
+class PageLabels:
+    """How a PDF viewer names the pages of a part, to match the printed numbers: numbers in a style (decimal,
+    roman…) after a prefix (e.g. "3-"), counted from 1."""
+
+    style: PageLabelStyle
+    prefix: str = ""
+
+
+@contextmanager
+def cyclic_garbage_collector_paused() -> Iterator[None]:
+    """WeasyPrint makes millions of small objects, and Python's cyclic garbage collector walks them over and
+    over: a quarter of the time of a long document. It is paused while a document is made; `render_part`
+    collects each part's garbage once."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _lay_out_and_draw(html: str, *, base_url: str, fonts: FontConfiguration) -> Part:
+    document = HTML(string=html, base_url=base_url).render(font_config=fonts)
+    anchors: dict[str, Place] = {}
+    bookmarks: list[Bookmark] = []
+
+    links: list[Link] = []
+
+    def place(number: int, x: float, y: float) -> Place:
+        height = document.pages[number].height
+        return Place(page=number, x=x * POINTS_PER_PIXEL, y=(height - y) * POINTS_PER_PIXEL)
+
+    for number, page in enumerate(document.pages):
+        for name, (left, top, _right, _bottom) in page.anchors.items():
+            anchors.setdefault(name, place(number, left, top))
+        bookmarks += [Bookmark(level, label, place(number, x, y)) for level, label, (x, y), _state in page.bookmarks]
+    for number, page in enumerate(document.pages):
+        elsewhere = [link for link in page.links if link[0] == "internal" and link[1] not in anchors]
+        # WeasyPrint would drop these with an error; `join_parts` points them at the part that has the anchor.
+        page.links = [link for link in page.links if link not in elsewhere]
+        for _kind, target, (left, top, right, bottom), _box in elsewhere:
+            bottom_left, top_right = place(number, left, bottom), place(number, right, top)
+            links.append(Link(number, target, (bottom_left.x, bottom_left.y, top_right.x, top_right.y)))
+    return Part(
+        pdf=document.write_pdf(),
+        page_count=len(document.pages),
+        anchors=anchors,
+        links=links,
+        bookmarks=bookmarks,
+    )
+
+
+def render_part(html: str, *, base_url: str, fonts: FontConfiguration | None = None) -> Part:
+    """One part's HTML as a PDF. `fonts` can be shared by the parts rendered in one process."""
+    with cyclic_garbage_collector_paused():
+        part = _lay_out_and_draw(html, base_url=base_url, fonts=fonts or FontConfiguration())
+    # The layout's garbage (WeasyPrint leaves reference cycles), now that the document is gone: the youngest
+    # generations only, where the part's objects are, so the older objects are not walked again.
+    gc.collect(1)
+    return part
+
+
+def render_parts(htmls: Sequence[str], *, base_url: str, workers: int) -> list[Part]:
+    """Each HTML document as a part, in the order given: in this process when `workers` is 1 (or there is one
+    part), else in up to `workers` processes, the longest parts first so that the processes finish together."""
+    if workers <= 1 or len(htmls) <= 1:
+        fonts = FontConfiguration()  # the fonts are read once for all parts
+        return [render_part(html, base_url=base_url, fonts=fonts) for html in htmls]
+    longest_first = sorted(range(len(htmls)), key=lambda number: -len(htmls[number]))
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(htmls)), mp_context=spawn) as pool:
+        futures = {number: pool.submit(render_part, htmls[number], base_url=base_url) for number in longest_first}
+        return [futures[number].result() for number in range(len(htmls))]
+
+
+def join_parts(parts: Sequence[Part], *, labels: Sequence[PageLabels]) -> bytes:
+    """The parts' pages in one PDF, with the first part's metadata and language, links between parts, one
+    outline made of all the parts' bookmarks (shown when the PDF is opened), and each part's page labels."""
+    if len(labels) != len(parts):
+        raise ValueError("one PageLabels per part")
+    writer = PdfWriter()
+    starts = []
+    for number, part in enumerate(parts):
+        starts.append(len(writer.pages))
+        reader = PdfReader(io.BytesIO(part.pdf))
+        if number == 0:
+            if reader.metadata:
+                writer.add_metadata(dict(reader.metadata))
+            if "/Lang" in reader.root_object:
+                writer.root_object[NameObject("/Lang")] = TextStringObject(reader.root_object["/Lang"])
+        writer.append(reader, import_outline=False)
+
+    anchors: dict[str, tuple[int, Place]] = {}
+    for start, part in zip(starts, parts, strict=True):
+        for name, place in part.anchors.items():
+            anchors.setdefault(name, (start + place.page, place))
+    for start, part in zip(starts, parts, strict=True):
+        for link in part.links:
+            if link.target in anchors:
+                page, place = anchors[link.target]
+                target = LinkAnnotation(rect=link.rectangle, target_page_index=page, fit=Fit.xyz(place.x, place.y))
+                writer.add_annotation(start + link.page, target)
+
+    parents: list[tuple[int, IndirectObject]] = []  # the open outline items, by level
+    for start, part in zip(starts, parts, strict=True):
+        for bookmark in part.bookmarks:
+            while parents and parents[-1][0] >= bookmark.level:
+                parents.pop()
+            item = writer.add_outline_item(
+                title=bookmark.label,
+                page_number=start + bookmark.place.page,
+                parent=parents[-1][1] if parents else None,
+                fit=Fit.xyz(bookmark.place.x, bookmark.place.y),
+            )
+            parents.append((bookmark.level, item))
+    if any(part.bookmarks for part in parts):
+        writer.page_mode = "/UseOutlines"
+
+    for start, part, label in zip(starts, parts, labels, strict=True):
+        if part.page_count:
+            writer.set_page_label(start, start + part.page_count - 1, style=label.style, prefix=label.prefix or None)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
