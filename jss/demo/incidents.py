@@ -1328,9 +1328,11 @@ def generate_incidents(
         write_truth(saved.truth, truth_path)
     from jss.demo.assessments import generate_assessments  # the risk app's packs: read only when needed
     from jss.demo.council import generate_council  # council activity on these incidents (issue 6, item 8)
+    from jss.demo.joint import generate_joint  # the joint council, its register and case reviews (issue 7)
 
     assessed = generate_assessments(seed=seed, now=now)
     generate_council(seed=seed, now=now, years=years, scale=scale)  # demo council activity (jss/demo/council.py)
+    generate_joint(seed=seed, now=now, years=years)  # demo joint council (jss/demo/joint.py)
     evaluation = evaluate_all(now=now or timezone.now(), actor=actor)
     return GenerationResult(
         saved=saved, plan=plan, evaluation=evaluation, truth_path=truth_path, assessments=assessed.created

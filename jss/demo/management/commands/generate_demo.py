@@ -13,6 +13,7 @@ from django.utils import timezone
 from jss.accounts.models import Membership, User
 from jss.demo.council import council_summary
 from jss.demo.incidents import DemoDataError, GenerationResult, generate_incidents, open_flags_by_rule
+from jss.demo.joint import joint_summary
 from jss.demo.services import DEMO_USERS, generate_network
 from jss.lib.yamlfile import DataFileError
 
@@ -107,6 +108,7 @@ class Command(BaseCommand):
                 f"  risk assessments: {generated.assessments:,} by the demo caseworkers (jss/demo/assessments.py)"
             )
         self.stdout.write(f"  working councils: {council_summary()} (jss/demo/council.py)")
+        self.stdout.write(f"  joint council: {joint_summary()} (jss/demo/joint.py)")
         if generated.truth_path is not None:
             self.stdout.write(f"  linkage truth: {generated.truth_path} (manage.py demo_linkage_quality scores it)")
 
