@@ -120,7 +120,7 @@ class Live:
 
 
 def _cases_by_status(cases: QuerySet[Case]) -> tuple[Table, int]:
-    rows = cases.exclude(status__in=FINISHED_CASES).values("status").annotate(cases=Count("pk", distinct=True))
+    rows = cases.exclude(status__in=FINISHED_CASES).values("status").annotate(cases=Count("pk"))
     counts = {row["status"]: row["cases"] for row in rows.order_by()}
     table = Table(
         "open_cases",
@@ -189,23 +189,23 @@ def live_counts(
 
 
 def monthly_reports(incidents: QuerySet[Incident], *, today: datetime.date) -> TrendChart:
-    """Reports per month over the last twelve months and the same months a year earlier: one query."""
+    """Reports per month over the last twelve months and the same months a year earlier: one count per month,
+    each a range of the reported_at index (with the region first, for a station's area). One query that
+    counted all 24 months at once scanned two years of reports: 4 s at national scale on SQLite."""
     months = month_starts(today)
     earlier = [month.replace(year=month.year - 1) for month in months]
-    bounds = [*earlier, *months]
     tz = timezone.get_current_timezone()
 
     def moment(day: datetime.date) -> datetime.datetime:
         return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
 
-    ends = [*earlier[1:], months[0], *months[1:], (months[-1] + datetime.timedelta(days=31)).replace(day=1)]
-    counts = incidents.filter(reported_at__gte=moment(bounds[0]), reported_at__lt=moment(ends[-1])).aggregate(
-        **{
-            f"m{index}": Count("pk", filter=Q(reported_at__gte=moment(start), reported_at__lt=moment(end)))
-            for index, (start, end) in enumerate(zip(bounds, ends, strict=True))
-        }
-    )
-    values = [counts[f"m{index}"] for index in range(len(bounds))]
+    def following(month: datetime.date) -> datetime.date:
+        return (month + datetime.timedelta(days=31)).replace(day=1)
+
+    values = [
+        incidents.filter(reported_at__gte=moment(month), reported_at__lt=moment(following(month))).count()
+        for month in (*earlier, *months)
+    ]
     return trend_chart(
         values[len(earlier) :],
         values[: len(earlier)],
@@ -406,7 +406,7 @@ def institution_dashboard(
     the same need-to-know rules as the case and action pages), its share of the report."""
     scope = Scope(institution=institution)
     live = live_counts(
-        cases=visible_cases(user),
+        cases=Case.objects.filter(pk__in=visible_cases(user).values("pk")),
         nominations=Nomination.objects.filter(institution=institution),
         actions=visible_actions(user).filter(institution=institution),
         meetings=meetings_in(scope),
@@ -425,7 +425,6 @@ def institution_dashboard(
             bar(bar_chart(report.actions.by_service_type, "actions"), section="actions"),
         ],
         live_charts=[bar(bar_chart(live.cases_by_status, "cases"))],
-        trend=monthly_reports(incidents_in(scope), today=today),
     )
 
 

@@ -37,5 +37,5 @@ def test_each_role_opens_its_dashboard(
     figure = page.get_by_test_id(chart)
     expect(figure.locator("svg")).to_be_visible()
     expect(figure.locator("table.jss-chart-data tbody tr").first).to_be_attached()
-    expect(page.get_by_test_id("chart-monthly-reports").or_(page.get_by_test_id("live-shared"))).to_be_visible()
+    expect(page.get_by_test_id("live")).to_be_visible()
     page.screenshot(path=str(artifact_path(f"dashboard-{username}")), full_page=True)
