@@ -43,6 +43,13 @@ class ActionError(Exception):
         self.problems = problems or ({field: message} if field else {})
 
 
+def _refuse(problems: dict[str, str]) -> None:
+    """Raise the first problem, carrying all of them (the form shows each on its field)."""
+    if problems:
+        field_name, message = next(iter(problems.items()))
+        raise ActionError(message, field=field_name, problems=problems)
+
+
 def _case_event(case: Case, kind: str, actor: Any, **detail: Any) -> None:
     membership = membership_of(actor)
     CaseEvent.objects.create(
@@ -106,9 +113,7 @@ def add_action(case: Case, data: ActionData, *, actor: Any, meeting: Any = None)
             raise ActionError(_("This case is not on the meeting's agenda."))
         if meeting.status not in ("scheduled", "held"):
             raise ActionError(_("The minutes are approved: the meeting is locked."))
-    if problems := check_action(case, data):
-        field_name, message = next(iter(problems.items()))
-        raise ActionError(message, field=field_name, problems=problems)
+    _refuse(check_action(case, data))
     assert data.institution is not None
     assert data.due_on is not None
     action = Action.objects.create(
@@ -125,6 +130,17 @@ def add_action(case: Case, data: ActionData, *, actor: Any, meeting: Any = None)
         case.version += 1
         case.save(update_fields=["status", "version", "updated_at"])
     return action
+
+
+def _check_open(action: Action, version: int | None) -> None:
+    """Refuse a save based on an older version of the action, or on a finished action."""
+    if version is not None and version != action.version:
+        raise ActionError(
+            _("Someone else updated this action meanwhile. Your text is kept below: check the action and save again."),
+            field="version",
+        )
+    if action.is_finished:
+        raise ActionError(_("This action is finished: add a new action to the case if more is needed."))
 
 
 # --- progress ------------------------------------------------------------------------------------------------
@@ -158,16 +174,8 @@ def update_action(action: Action, data: UpdateData, *, actor: Any, version: int 
     if membership is None or not visible_actions(actor).filter(pk=action.pk).exists():
         raise ActionError(_("Only the responsible institution, the station's coordinators and the lead institution "
                             "update an action."))  # fmt: skip
-    if version is not None and version != action.version:
-        raise ActionError(
-            _("Someone else updated this action meanwhile. Your text is kept below: check the action and save again."),
-            field="version",
-        )
-    if action.is_finished:
-        raise ActionError(_("This action is finished: add a new action to the case if more is needed."))
-    if problems := check_update(action, data):
-        field_name, message = next(iter(problems.items()))
-        raise ActionError(message, field=field_name, problems=problems)
+    _check_open(action, version)
+    _refuse(check_update(action, data))
     previous = action.status
     update = ActionUpdate.objects.create(
         action=action, author=actor, institution=membership.institution, text=data.text.strip(),
@@ -235,23 +243,15 @@ def edit_action(action: Action, data: EditData, *, actor: Any, version: int | No
     """Change what an open action asks, its due date or who does it, with a reason kept in its updates (so the
     responsible institution sees what changed and why). A save based on an older version is refused."""
     action = (
-        Action.objects.select_for_update()
+        Action.objects.select_for_update(of=("self",))
         .select_related("case", "institution", "responsible", "service")
         .get(pk=action.pk)
     )
     membership = caseworker_membership(actor)
     if membership is None or not may_work_on(actor, action.case):
         raise ActionError(_("Only the station's coordinators and the lead institution change an action."))
-    if version is not None and version != action.version:
-        raise ActionError(
-            _("Someone else updated this action meanwhile. Your text is kept below: check the action and save again."),
-            field="version",
-        )
-    if action.is_finished:
-        raise ActionError(_("This action is finished: add a new action to the case if more is needed."))
-    if problems := check_edit(action, data):
-        field_name, message = next(iter(problems.items()))
-        raise ActionError(message, field=field_name, problems=problems)
+    _check_open(action, version)
+    _refuse(check_edit(action, data))
     changes = _changes(action, data)
     if not changes:
         raise ActionError(_("Nothing was changed."), field="description")

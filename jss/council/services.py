@@ -22,6 +22,7 @@ from jss.cases.models import Case, CaseEvent
 from jss.council.causes import cause_factors, current_factors
 from jss.council.models import AgendaItem, CauseFinding, Invitation, Meeting, ResearchNote
 from jss.institutions.models import Institution
+from jss.lib.ical import calendar_event
 from jss.regions.models import PoliceStation
 
 
@@ -386,23 +387,8 @@ def approve_minutes(meeting: Meeting, *, actor: Any, version: int | None) -> Mee
 
 def ical(meeting: Meeting, *, uid_domain: str = "jss") -> str:
     """An iCalendar invitation (RFC 5545): time, place, link; case codes and names never go into it."""
-
-    def stamp(value: datetime.datetime) -> str:
-        return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    def escape(text: str) -> str:
-        return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-    end = meeting.starts_at + datetime.timedelta(minutes=meeting.duration_minutes)
-    summary = _("JSS working council, %(station)s") % {"station": meeting.station.name}
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//JSS//working council//KO", "METHOD:PUBLISH", "BEGIN:VEVENT",
-        f"UID:{meeting.code}@{uid_domain}", f"DTSTAMP:{stamp(timezone.now())}", f"DTSTART:{stamp(meeting.starts_at)}",
-        f"DTEND:{stamp(end)}", f"SUMMARY:{escape(summary)}",
-    ]  # fmt: skip
-    if meeting.place:
-        lines.append(f"LOCATION:{escape(meeting.place)}")
-    if meeting.video_link:
-        lines.append(f"URL:{meeting.video_link}")
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "\r\n".join(lines) + "\r\n"
+    return calendar_event(
+        uid=f"{meeting.code}@{uid_domain}", starts_at=meeting.starts_at, minutes=meeting.duration_minutes,
+        summary=_("JSS working council, %(station)s") % {"station": meeting.station.name}, place=meeting.place,
+        link=meeting.video_link, product="-//JSS//working council//KO",
+    )  # fmt: skip

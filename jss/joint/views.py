@@ -49,6 +49,7 @@ from jss.joint.queries import (
     unfinished_decisions,
 )
 from jss.lib.forms import show_refusal
+from jss.lib.ical import ical_response
 
 # --- meetings ------------------------------------------------------------------------------------------------
 
@@ -135,11 +136,7 @@ def meeting_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def meeting_ical(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
-    response = HttpResponse(
-        services.ical(meeting, uid_domain=request.get_host().split(":")[0]), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{meeting.code}.ics"'
-    return response
+    return ical_response(services.ical(meeting, uid_domain=request.get_host().split(":")[0]), filename=meeting.code)
 
 
 @login_required

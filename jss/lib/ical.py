@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.http import HttpResponse
 from django.utils import timezone
 
 
@@ -36,3 +37,10 @@ def calendar_event(
         lines.append(f"URL:{link}")
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(lines) + "\r\n"
+
+
+def ical_response(calendar: str, *, filename: str) -> HttpResponse:
+    """The invitation as a download (`filename` without the .ics)."""
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
+    return response
