@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +22,9 @@ from jss.cases.services import may_work_on
 from jss.directory.models import Service
 from jss.institutions.models import Institution
 
-FINISHED_SHOWN = 50  # the inbox's second list: the latest done or cancelled actions
-ASKED_SHOWN = 200  # the inbox's third list: what the institution asked of others, still open
+OPEN_SHOWN = 50  # the inbox's open actions, a page at a time (the overdue come first: they are due earliest)
+FINISHED_SHOWN = 20  # the inbox's second list: the latest done or cancelled actions
+ASKED_SHOWN = 50  # the inbox's third list: what the institution asked of others, still open, soonest due
 
 
 @dataclass
@@ -83,20 +85,27 @@ class Inbox:
     open: list[ActionRow]
     finished: list[ActionRow]
     asked: list[ActionRow] = field(default_factory=list)  # open actions the institution asked of others
+    page: Any = None  # the page of open actions shown (django.core.paginator.Page)
+    overdue_total: int | None = None  # counted apart when the open actions take more than one page
 
     @property
     def overdue_count(self) -> int:
+        if self.overdue_total is not None:
+            return self.overdue_total
         return sum(1 for row in self.open if row.overdue)
 
 
-def inbox(user: object) -> Inbox:
+def inbox(user: object, *, page: object = 1) -> Inbox:
     """The actions asked of the user's institution: open ones by due date (the overdue first, as they are
     due earliest), then the latest finished ones."""
     membership = caseworker_membership(user)
     if membership is None:
         return Inbox(None, [], [])
     own = _with_relations(visible_actions(user).filter(institution=membership.institution_id))
-    open_actions = list(own.filter(status__in=(Action.Status.OPEN, Action.Status.IN_PROGRESS)).order_by("due_on", "pk"))
+    open_page = Paginator(
+        own.filter(status__in=(Action.Status.OPEN, Action.Status.IN_PROGRESS)).order_by("due_on", "pk"), OPEN_SHOWN
+    ).get_page(page)
+    open_actions = list(open_page.object_list)
     finished = list(
         own.filter(status__in=(Action.Status.DONE, Action.Status.CANCELLED)).order_by("-updated_at", "-pk")[
             :FINISHED_SHOWN
@@ -110,7 +119,10 @@ def inbox(user: object) -> Inbox:
         .order_by("due_on", "pk")[:ASKED_SHOWN]
     )  # fmt: skip
     full = full_case_ids(user, open_actions + finished + asked)
-    return Inbox(membership.institution, _rows(open_actions, full), _rows(finished, full), _rows(asked, full))
+    return Inbox(
+        membership.institution, _rows(open_actions, full), _rows(finished, full), _rows(asked, full), page=open_page,
+        overdue_total=overdue_count(user) if open_page.has_other_pages() else None,
+    )  # fmt: skip
 
 
 def overdue_count(user: object) -> int:

@@ -31,7 +31,7 @@ from jss.lib.forms import show_refusal
 def action_inbox(request: HttpRequest) -> HttpResponse:
     if not is_caseworker(request.user):
         raise PermissionDenied
-    box = inbox(request.user)
+    box = inbox(request.user, page=request.GET.get("page"))
     record_view(
         request.user, "actions.inbox", None, purpose="action inbox",
         detail={"actions": [row.action.pk for row in (*box.open, *box.finished)]},

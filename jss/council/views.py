@@ -20,7 +20,7 @@ from jss.cases.access import FULL, scopes_for
 from jss.cases.models import Share
 from jss.council import services
 from jss.council.access import get_item_for_user, get_meeting_for_user, visible_meetings
-from jss.council.causes import cause_factors
+from jss.council.causes import cause_factors, current_factors
 from jss.council.forms import FindingsForm, MinutesForm, NoteForm, ScheduleForm
 from jss.council.models import AgendaItem, Meeting, ResearchNote
 from jss.institutions.models import Institution
@@ -120,6 +120,9 @@ def _item_view(
         "causes": [str(factors[c.factor]) if c.factor in factors else c.factor for c in causes],
         "note_form": note_form,
         "findings_form": findings_form,
+        # The causes ticked, for the checkboxes written out in the template (16 agendas × 15 causes rendered as
+        # widgets were most of the page's time).
+        "chosen_causes": set(findings_form["causes"].value() or []) if findings_form is not None else set(),
     }
 
 
@@ -159,6 +162,7 @@ def _render_meeting(
             "meeting": meeting,
             "chair": chair,
             "items": items,
+            "cause_choices": [(factor.code, str(factor)) for factor in current_factors()],
             "invitations": list(meeting.invitations.select_related("institution").order_by("institution__name_ko")),
             "minutes_form": minutes_form if chair and meeting.status == Meeting.Status.HELD else None,
             "locked": meeting.status == Meeting.Status.APPROVED,

@@ -340,3 +340,18 @@ def test_the_station_changes_an_open_action_with_a_reason(
     html = stale.content.decode()
     assert 'data-testid="edit-conflict"' in html
     assert "다시" in html
+
+
+def test_the_inbox_shows_its_open_actions_a_page_at_a_time(as_user, case, action, officer, social_worker):
+    Action.objects.bulk_create(
+        Action(case=case, institution=action.institution, description=f"연계 {n}", due_on=in_days(n - 3),
+               created_by=officer)
+        for n in range(60)
+    )  # fmt: skip
+    first = as_user(social_worker).get("/actions/")
+    box = first.context["inbox"]
+    assert len(box.open) == 50
+    assert box.overdue_count == 3  # counted over every page, not only this one
+    assert "page=2" in first.content.decode()
+    second = as_user(social_worker).get("/actions/", {"page": 2})
+    assert len(second.context["inbox"].open) == 11  # 61 open in all
