@@ -95,7 +95,7 @@ class Inbox:
         return sum(1 for row in self.open if row.overdue)
 
 
-def inbox(user: object, *, page: object = 1) -> Inbox:
+def inbox(user: object, *, page: int | str | None = 1) -> Inbox:
     """The actions asked of the user's institution: open ones by due date (the overdue first, as they are
     due earliest), then the latest finished ones."""
     membership = caseworker_membership(user)
