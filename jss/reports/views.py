@@ -96,40 +96,52 @@ def semiannual_compute(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("reports:semiannual") + (f"?{query}" if query else ""))
 
 
-@login_required
-@never_cache
-def semiannual_pdf(request: HttpRequest) -> HttpResponse:
+def _pdf(report: Report, snapshot: Snapshot) -> bytes:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from jss.directory.booklet import font_faces
 
+    html = render_to_string("reports/semiannual_pdf.html", _context(report, snapshot) | {"font_faces": font_faces()})
+    pdf: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=FontConfiguration())
+    return pdf
+
+
+def _xlsx(report: Report, snapshot: Snapshot) -> bytes:
+    from jss.reports.xlsx import workbook
+
+    return workbook(report, paper(report))
+
+
+DOWNLOADS = {
+    "pdf": (_pdf, "application/pdf"),
+    "xlsx": (_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def _download(request: HttpRequest, kind: str) -> HttpResponse:
+    """The report for the chosen period and area as a file (suppressed, like the page); audited."""
     form, period, scope = _choice(request)
     if period is None or scope is None:
         return render(request, "reports/semiannual.html", {"form": form}, status=400)
     report, snapshot = _report(request, period, scope)
-    html = render_to_string("reports/semiannual_pdf.html", _context(report, snapshot) | {"font_faces": font_faces()})
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=FontConfiguration())
-    _audit(request, "reports.pdf", snapshot, period, scope)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="jss-report-{period.start}-{period.end}.pdf"'
+    make, content_type = DOWNLOADS[kind]
+    response = HttpResponse(make(report, snapshot), content_type=content_type)
+    _audit(request, f"reports.{kind}", snapshot, period, scope)
+    response["Content-Disposition"] = f'attachment; filename="jss-report-{period.start}-{period.end}.{kind}"'
     return response
 
 
 @login_required
 @never_cache
-def semiannual_xlsx(request: HttpRequest) -> HttpResponse:
-    from jss.reports.xlsx import workbook
+def semiannual_pdf(request: HttpRequest) -> HttpResponse:
+    return _download(request, "pdf")
 
-    form, period, scope = _choice(request)
-    if period is None or scope is None:
-        return render(request, "reports/semiannual.html", {"form": form}, status=400)
-    report, snapshot = _report(request, period, scope)
-    data = workbook(report, paper(report))
-    _audit(request, "reports.xlsx", snapshot, period, scope)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="jss-report-{period.start}-{period.end}.xlsx"'
-    return response
+
+@login_required
+@never_cache
+def semiannual_xlsx(request: HttpRequest) -> HttpResponse:
+    return _download(request, "xlsx")
 
 
 # --- case reviews ----------------------------------------------------------------------------------------------
