@@ -14,15 +14,14 @@ import re
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jss.accounts.access import Role, membership_of
 from jss.audit.services import record
-from jss.cases.models import Case
+from jss.cases.models import Case, CasePerson
 from jss.cases.services import may_work_on
-from jss.incidents.models import Incident
+from jss.incidents.models import Party
 from jss.people.models import Person
 from jss.reports.models import CaseReview
 from jss.reports.periods import Period
@@ -40,8 +39,10 @@ class ReviewError(Exception):
 
 
 def _persons(case: Case) -> list[Person]:
-    reports = Incident.objects.filter(cases=case).values("pk")
-    return list(Person.objects.filter(Q(case_memberships__case=case) | Q(parties__incident__in=reports)).distinct())
+    """The case's persons and everyone in its reports (ids first: one OR across two joins is slow)."""
+    ids = set(CasePerson.objects.filter(case=case).values_list("person_id", flat=True))
+    ids |= set(Party.objects.filter(incident__cases=case).values_list("person_id", flat=True))
+    return list(Person.objects.filter(pk__in=ids))
 
 
 def identifying_detail(case: Case, text: str) -> str | None:
