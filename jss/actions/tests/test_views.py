@@ -338,7 +338,7 @@ def test_the_station_changes_an_open_action_with_a_reason(
     stale = station.post(url, form | {"edit-reason": "다시", "edit-version": action.version - 1})
     assert stale.status_code == 400
     html = stale.content.decode()
-    assert 'data-testid="edit-conflict"' in html
+    assert 'data-testid="action-form-error"' in html
     assert "다시" in html
 
 
