@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import random
 import statistics
 import time
@@ -247,6 +248,8 @@ def main() -> None:
         started = time.perf_counter()
         counts = build(arguments.incidents, arguments.cases)
         print(f"built in {time.perf_counter() - started:.0f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics, as a database in use has them
         period = Period.last_complete_half_year(NOW.date())
         scopes = [
             ("province", PROVINCE),
@@ -261,14 +264,20 @@ def main() -> None:
             profile.runcall(compute_report, period, now=NOW)
             pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
         for label, scope in scopes:
-            timings = []
+            timings, cpu = [], []
             for _run in range(arguments.runs):
+                gc.collect()  # the build's garbage is not the report's
                 with CaptureQueriesContext(connection) as queries:
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     report = compute_report(period, scope=scope, now=NOW)
                     suppress(report)
                     timings.append(time.perf_counter() - started)
-            print(f"  {label:11} {period}: median {statistics.median(timings):.1f} s, max {max(timings):.1f} s, "
+                    cpu.append(time.process_time() - started_cpu)
+            if arguments.profile:
+                for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:6]:
+                    print(f"    {float(query['time']):6.2f} s  {query['sql'][:300]}")
+            print(f"  {label:11} {period}: median {statistics.median(timings):.1f} s, max {max(timings):.1f} s "
+                  f"(CPU of this process, SQLite included: {statistics.median(cpu):.1f} s), "
                   f"{len(queries)} queries; repeat rate {report.repeat.rate.display(percent=True, digits=1)} "
                   f"of {report.repeat.rate.denominator}, {report.rates.reports.value:,.0f} reports")  # fmt: skip
 
