@@ -61,8 +61,23 @@ class Period:
         """Multiplies a count over the period into a count per year (365.25 / days)."""
         return DAYS_PER_YEAR / self.days
 
+    @property
+    def half(self) -> int | None:
+        """1 or 2 when the period is the first or second half of a calendar year, else None."""
+        for half in (1, 2):
+            if self == Period.half_year(self.start.year, half):
+                return half
+        return None
+
     def previous(self) -> Period:
-        """The period of the same number of days immediately before this one."""
+        """What the period is compared with: the half year before a half year (the council's papers), the year
+        before a calendar year, else the same number of days immediately before."""
+        if (half := self.half) is not None:
+            return Period.half_year(self.start.year - 1, 2) if half == 1 else Period.half_year(self.start.year, 1)
+        if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) and (
+            self.start.year == self.end.year
+        ):
+            return Period(self.start.replace(year=self.start.year - 1), self.end.replace(year=self.end.year - 1))
         end = self.start - datetime.timedelta(days=1)
         return Period(end - datetime.timedelta(days=self.days - 1), end)
 

@@ -1,8 +1,8 @@
 """Every figure of the semiannual report on a small world computed by hand (issue 7, item 5).
 
 The report is for the first half of 2025 (1 January–30 June, 181 days), computed on 15 July 2025; the
-previous period is 4 July–31 December 2024 (also 181 days). Everything happens at noon in Korea, so
-differences are whole days. All persons are fictional codes; all cases belong to 제주동부경찰서.
+previous period is the second half of 2024 (1 July–31 December, 184 days). Everything happens at noon in
+Korea, so differences are whole days. All persons are fictional codes; all cases belong to 제주동부경찰서.
 
 Cases (victim; the report that brought it in; referral = first meeting that discussed it, else acceptance):
 
@@ -189,8 +189,8 @@ def test_reports_per_100000_by_kind_city_and_unit_annualised(report):
     assert (rates.reports.value, rates.reports.people) == (8, 7)
     # 8 / 700,708 × 100,000 × 365.25 / 181 = 2.3039 a year
     assert rates.rate.value == pytest.approx(2.3039, abs=1e-4)
-    # before: VD2 2024-09-01 and G 2024-09-20 → 2 / 700,708 × 100,000 × 365.25 / 181 = 0.5760
-    assert rates.previous_rate.value == pytest.approx(0.5760, abs=1e-4)
+    # before: VD2 2024-09-01 and G 2024-09-20 → 2 / 700,708 × 100,000 × 365.25 / 184 = 0.5666
+    assert rates.previous_rate.value == pytest.approx(0.5666, abs=1e-4)
     by_domain = rates.by_domain
     # DV: B, F, F, H and the unplaced one = 5 reports of 4 victims; all 112 → 1.4399 a year
     assert (by_domain.cell(DV, "reports").value, by_domain.cell(DV, "reports").people) == (5, 4)
@@ -223,7 +223,7 @@ def test_repeat_rate_after_referral(report):
     assert repeat.cohort == Period(datetime.date(2024, 1, 2), datetime.date(2024, 6, 30))
     assert (repeat.rate.numerator, repeat.rate.denominator, repeat.rate.value) == (2, 4, 0.5)
     assert repeat.benchmark.value == 0.31
-    # previous: referred 2023-07-05 … 2024-01-01: none → no data
+    # previous: referred 2023-07-02 … 2024-01-01 (its 12 months ended in the second half of 2024): none → no data
     assert repeat.previous_rate.value is None
     assert repeat.by_domain.cell(DV, "rate").value == pytest.approx(2 / 3)  # A, B, D: A and D repeated
     assert repeat.by_domain.cell(CA, "rate").value == 0.0  # C
@@ -266,7 +266,7 @@ def test_cases_nominations_and_timings(report):
     assert flow.cell("discussed", "period").value == 2  # A and F at 2025-03-01
     assert flow.cell("closed", "period").value == 1  # B
     assert flow.cell("reopened", "period").value == 0
-    # previous period (2024-07-04 … 12-31): nominated G; accepted G; discussed G; closed D and G
+    # previous period (2024-07-01 … 12-31): nominated G; accepted G; discussed G; closed D and G
     assert [flow.cell(key, "previous").value for key in ("nominated", "accepted", "discussed", "closed")] == [
         1,
         1,

@@ -21,15 +21,19 @@ def test_a_period_of_one_day_is_fine():
     assert Period(D(2025, 3, 1), D(2025, 3, 1)).days == 1
 
 
-def test_the_previous_period_has_the_same_length_and_ends_the_day_before():
+def test_the_previous_period_is_the_half_year_or_year_before_else_of_the_same_length():
     first_half = Period.half_year(2025, 1)
     assert first_half == Period(D(2025, 1, 1), D(2025, 6, 30))
     assert first_half.days == 181  # 31 + 28 + 31 + 30 + 31 + 30
-    # 181 days ending 2024-12-31: 31 (Dec) + 30 + 31 + 30 + 31 (Aug) + 28 (4–31 Jul) = 181
-    assert first_half.previous() == Period(D(2024, 7, 4), D(2024, 12, 31))
+    assert first_half.half == 1
+    assert first_half.previous() == Period(D(2024, 7, 1), D(2024, 12, 31))  # the second half of 2024 (184 days)
     assert Period.half_year(2025, 2) == Period(D(2025, 7, 1), D(2025, 12, 31))
-    # July–December has 184 days (31 + 31 + 30 + 31 + 30 + 31): January–June's 181 and 29–31 December
-    assert Period.half_year(2025, 2).previous() == Period(D(2024, 12, 29), D(2025, 6, 30))
+    assert Period.half_year(2025, 2).previous() == first_half
+    assert Period(D(2025, 1, 1), D(2025, 12, 31)).previous() == Period(D(2024, 1, 1), D(2024, 12, 31))
+    # Any other period: the same number of days, ending the day before (a quarter: 90 days before 1 April)
+    quarter = Period(D(2025, 1, 1), D(2025, 3, 31))
+    assert quarter.half is None
+    assert quarter.previous() == Period(D(2024, 10, 3), D(2024, 12, 31))
 
 
 def test_the_last_complete_half_year():
