@@ -25,10 +25,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
+import io
 import logging
 import os
-import shutil
-import subprocess
+import resource
 import sys
 import time
 from pathlib import Path
@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
 
 import django
+from pypdf import PdfReader
 
 django.setup()
 for name in ("weasyprint", "fontTools"):  # their INFO lines would drown the figures
@@ -139,12 +140,8 @@ def build(institutions: int, services_each: int) -> None:
     )
 
 
-def pages(pdf: bytes) -> str:
-    pdfinfo = shutil.which("pdfinfo")
-    if pdfinfo is None:
-        return "?"
-    info = subprocess.run([pdfinfo, "-"], input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S603
-    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
+def pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def cpu_time() -> float:
@@ -178,6 +175,12 @@ def run(institutions: int, services_each: int, *, save: Path | None) -> None:
         if save is not None:
             save.write_bytes(pdf)
             save = None
+    own, workers = (
+        resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    print(
+        f"  peak memory so far: this process {own:.0f} MB, the largest worker process {workers:.0f} MB"
+    )  # no other child
 
 
 def main() -> None:
