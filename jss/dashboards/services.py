@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from jss.audit.services import record
-from jss.dashboards.queries import current_half_year
+from jss.dashboards.models import MonthlyReports
+from jss.dashboards.queries import count_month, current_half_year, trend_months
 from jss.institutions.models import Institution
 from jss.regions.models import PoliceStation
 from jss.reports.models import Snapshot
 from jss.reports.periods import Period
-from jss.reports.scopes import PROVINCE, Scope
-from jss.reports.store import compute_and_keep
+from jss.reports.scopes import PROVINCE, Scope, incidents_in
+from jss.reports.store import compute_and_keep, scope_key
 
 
 def dashboard_scopes() -> Iterator[Scope]:
@@ -48,6 +49,29 @@ def refresh_report(period: Period, scope: Scope, *, now: datetime.datetime | Non
     return snapshot
 
 
+def trend_scopes() -> Iterator[Scope]:
+    """The scopes whose dashboards draw a monthly trend: the province and every police station's area."""
+    yield PROVINCE
+    for station in PoliceStation.objects.order_by("code"):
+        yield Scope(station=station)
+
+
+@transaction.atomic
+def count_monthly_reports(scope: Scope, *, now: datetime.datetime) -> int:
+    """Count the reports of each month the trend line shows (24 indexed counts) and keep the counts."""
+    today = timezone.localtime(now).date()
+    key = scope_key(scope)
+    incidents = incidents_in(scope)
+    months = trend_months(today)
+    for month in months:
+        MonthlyReports.objects.update_or_create(
+            scope_key=key, month=month, defaults={"reports": count_month(incidents, month), "counted_at": now}
+        )
+    MonthlyReports.objects.filter(scope_key=key, month__lt=months[0]).delete()
+    record(None, "dashboards.count_monthly_reports", None, {"scope": key, "months": len(months)})
+    return len(months)
+
+
 @dataclass(frozen=True)
 class Refreshed:
     reports: int
@@ -64,4 +88,6 @@ def refresh_dashboards(*, now: datetime.datetime | None = None) -> Refreshed:
         for period in dashboard_periods(today):
             snapshot = refresh_report(period, scope, now=now)
             count, total, slowest = count + 1, total + snapshot.seconds, max(slowest, snapshot.seconds)
+    for scope in trend_scopes():
+        count_monthly_reports(scope, now=now)
     return Refreshed(count, total, slowest)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.core.management import call_command
 
 from jss.audit.models import AccessEvent
+from jss.dashboards.models import MonthlyReports
 from jss.dashboards.services import refresh_dashboards
 from jss.institutions.models import Institution
 from jss.regions.models import PoliceStation
@@ -37,7 +38,8 @@ def test_a_new_day_supersedes_the_days_before_of_the_same_half_year(world):
     assert AccessEvent.objects.filter(verb="dashboards.forget_superseded").exists()
 
 
-def test_a_dashboard_reads_what_the_refresh_kept(as_user, world, secretariat):
+def test_a_dashboard_reads_what_the_refresh_kept(as_user, world, secretariat, officer, django_assert_num_queries):
+    live = as_user(secretariat).get("/dashboards/province/").context["dashboard"].trend
     refresh_dashboards()
     kept = Snapshot.objects.count()
     computed = AccessEvent.objects.filter(verb="reports.compute").count()
@@ -45,3 +47,14 @@ def test_a_dashboard_reads_what_the_refresh_kept(as_user, world, secretariat):
         assert as_user(secretariat).get(url).status_code == 200
     assert Snapshot.objects.count() == kept
     assert AccessEvent.objects.filter(verb="reports.compute").count() == computed
+    # The trend's months as counted by the refresh: one query instead of 24, the same numbers.
+    assert MonthlyReports.objects.filter(scope_key="province").count() == 24
+    client = as_user(secretariat)
+    with django_assert_num_queries(13):
+        counted = client.get("/dashboards/province/").context["dashboard"].trend
+    assert [(p.month, p.count, p.before) for p in counted.points] == [(p.month, p.count, p.before) for p in live.points]
+    assert sum(p.count for p in counted.points) == 3  # the world's reports of the last 12 months
+    coordinator = as_user(officer)
+    coordinator.get("/dashboards/station/")  # reads the kept report back once
+    with django_assert_num_queries(14):
+        coordinator.get("/dashboards/station/")
