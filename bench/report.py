@@ -13,16 +13,27 @@ completed risk assessments (5% with a professional's band), and 71 member instit
 
 Prints the build time and, for the last complete half year, the report for the province, for one
 station's area and for one institution (median of `--runs`), with the number of queries.
+
+The full-scale build takes about 20 minutes; `--keep NAME` builds into a database that is kept (a SQLite
+file, e.g. var/bench-report.sqlite3, or with DATABASE_URL the name of a PostgreSQL database made with
+createdb) and, when it is already built, reuses it without building:
+
+    .venv/bin/python bench/report.py --keep var/bench-report.sqlite3 --profile
+    createdb -h 127.0.0.1 -U postgres jss_bench_report
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jss_bench_report .venv/bin/python bench/report.py \
+        --keep jss_bench_report
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import gc
 import random
 import statistics
 import time
+from collections.abc import Iterator
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -178,6 +189,7 @@ def build(total: int, case_count: int) -> dict[str, int]:
             for k in range(3):
                 due = (starts + datetime.timedelta(days=rng.randint(14, 56))).date()
                 draw = rng.random()
+                completed: datetime.date | None
                 status, completed = ("done", due - datetime.timedelta(days=rng.randint(0, 10)))  # on time
                 if draw > 0.80:
                     status, completed = ("done", due + datetime.timedelta(days=rng.randint(1, 60)))
@@ -226,12 +238,32 @@ def build(total: int, case_count: int) -> dict[str, int]:
     }  # fmt: skip
 
 
+@contextlib.contextmanager
+def kept_database(name: str) -> Iterator[bool]:
+    """Use the database `name` (migrated: a kept database gets the indexes added since) and keep it; yield
+    whether it is already built."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from jss.incidents.models import Incident
+    from jss.risk.models import Assessment
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    call_command("migrate", verbosity=0, interactive=False)
+    built = Assessment.objects.exists()  # the build's last step
+    if not built and Incident.objects.exists():
+        raise SystemExit(f"{name} holds an unfinished build: delete (or drop) it and start again")
+    yield built
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--profile", action="store_true", help="print where the province's report spends its time")
+    parser.add_argument("--keep", metavar="NAME", help="build into this database and keep it; reuse it if built")
     arguments = parser.parse_args()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -243,13 +275,18 @@ def main() -> None:
     from jss.reports.scopes import PROVINCE, Scope
     from jss.reports.suppression import suppress
 
-    with throwaway_database():
+    database = kept_database(arguments.keep) if arguments.keep else throwaway_database()
+    with database as built:
         print(machine())
-        started = time.perf_counter()
-        counts = build(arguments.incidents, arguments.cases)
-        print(f"built in {time.perf_counter() - started:.0f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # planner statistics, as a database in use has them
+        if built:
+            print(f"reusing {arguments.keep} as built")
+        else:
+            started = time.perf_counter()
+            counts = build(arguments.incidents, arguments.cases)
+            print(f"built in {time.perf_counter() - started:.0f} s: "
+                  + ", ".join(f"{k} {v:,}" for k, v in counts.items()))  # fmt: skip
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # planner statistics, as a database in use has them
         period = Period.last_complete_half_year(NOW.date())
         scopes = [
             ("province", PROVINCE),

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import ClassVar
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +29,7 @@ from jss.institutions.models import Institution
 from jss.lib.language import content_language
 from jss.regions.models import Region
 from jss.repeats.engine import Epoch
-from jss.reports.casefacts import HELD, NOT_DISCUSSED, REPEAT_WINDOW, CaseFacts, load_case_facts, moment
+from jss.reports.casefacts import HELD, NOT_DISCUSSED, REPEAT_WINDOW, CaseFacts, load_case_facts
 from jss.reports.figures import (
     NO_DATA,
     TOTAL,
@@ -222,19 +222,69 @@ class Report:
 # --- reports per 100,000 ----------------------------------------------------------------------------------
 
 
-def _victims() -> Count:
-    return Count("parties__person", filter=Q(parties__role=Party.Role.VICTIM), distinct=True)
+@dataclass
+class _Tally:
+    """Reports of one group and their distinct victims (person records)."""
+
+    reports: int = 0
+    victims: set[int] = field(default_factory=set)
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        return self.reports, len(self.victims)
 
 
-def _grouped(incidents: QuerySet[Incident], key: str) -> dict[object, tuple[int, int]]:
-    """{key: (reports, distinct victims)}."""
-    rows = incidents.values(key).annotate(reports=Count("pk", distinct=True), victims=_victims()).order_by()
-    return {row[key]: (row["reports"], row["victims"]) for row in rows}
+class _PeriodReports:
+    """The reports of one period in a scope, counted by kind, by kind of 112 reports, by eup/myeon/dong and
+    by city, with their distinct victims: read in one query (one row per report and victim) instead of a
+    COUNT(DISTINCT) over the reports and their parties per grouping, each of which reads every report of the
+    period again."""
+
+    def __init__(self, incidents: QuerySet[Incident], period: Period, parents: Mapping[int, int | None]) -> None:
+        rows = (
+            _in_period(incidents, period)
+            .annotate(victim=FilteredRelation("parties", condition=Q(parties__role=Party.Role.VICTIM)))
+            .values_list("pk", "domain", "source", "region_id", "victim__person_id")
+            .order_by()
+        )
+        self.domains: dict[int, str] = {}  # report → its kind
+        # First per (kind, source, place), then summed (reports) and united (victims) into each grouping.
+        finest: dict[tuple[str, str, int | None], _Tally] = defaultdict(_Tally)
+        for pk, domain, source, region, person in rows:
+            tally = finest[domain, source, region]
+            if pk not in self.domains:
+                self.domains[pk] = domain
+                tally.reports += 1
+            if person is not None:
+                tally.victims.add(person)
+        self.groups: dict[tuple[str, object], _Tally] = defaultdict(_Tally)
+        police = Incident.Source.POLICE_112.value
+        for (kind, source, place), tally in finest.items():
+            # A region's city is its parent (as `region__parent`: none for a report without a place).
+            keys = [("all", None), ("domain", kind), ("region", place),
+                    ("city", parents.get(place) if place is not None else None)]  # fmt: skip
+            if source == police:
+                keys += [("112", None), ("domain_112", kind)]
+            for key in keys:
+                self.groups[key].reports += tally.reports
+                self.groups[key].victims |= tally.victims
+
+    def by(self, grouping: str) -> dict[object, tuple[int, int]]:
+        """{key: (reports, distinct victims)} of one grouping (domain, domain_112, region, city)."""
+        return {key: tally.pair for (name, key), tally in self.groups.items() if name == grouping}
+
+    def total(self, grouping: str = "all") -> tuple[int, int]:
+        return self.groups.get((grouping, None), _Tally()).pair
+
+    def of_domains(self, domains: Iterable[str]) -> tuple[int, int]:
+        """Reports of these kinds and their distinct victims."""
+        tallies = [self.groups[("domain", domain)] for domain in domains if ("domain", domain) in self.groups]
+        return sum(t.reports for t in tallies), len(set().union(*(t.victims for t in tallies)))
 
 
-def _totals(incidents: QuerySet[Incident]) -> tuple[int, int]:
-    totals = incidents.aggregate(reports=Count("pk", distinct=True), victims=_victims())
-    return totals["reports"], totals["victims"]
+def _period_reports(scope: Scope, period: Period) -> _PeriodReports:
+    parents = dict(Region.objects.values_list("pk", "parent_id"))
+    return _PeriodReports(incidents_in(scope), period, parents)
 
 
 def _per_population(counts: tuple[int, int], population: int, period: Period) -> Figure:
@@ -247,10 +297,9 @@ def _in_period(incidents: QuerySet[Incident], period: Period) -> QuerySet[Incide
     return incidents.filter(reported_at__gte=period.since, reported_at__lt=period.until)
 
 
-def rates_section(period: Period, scope: Scope) -> RatesSection:
+def rates_section(period: Period, scope: Scope, current: _PeriodReports, earlier: _PeriodReports) -> RatesSection:
+    """`current` and `earlier`: the reports of the period and of the previous period."""
     previous = period.previous()
-    incidents = incidents_in(scope)
-    now, before = _in_period(incidents, period), _in_period(incidents, previous)
     units = list(local_units_in(scope).select_related("parent").order_by("code"))
     population = sum(unit.population for unit in units)
 
@@ -264,10 +313,10 @@ def rates_section(period: Period, scope: Scope) -> RatesSection:
         Column("previous_rate", _("Per 100,000 a year, previous period")),
     )
     zero = (0, 0)
-    by_domain_now, by_domain_before = _grouped(now, "domain"), _grouped(before, "domain")
-    by_domain_112 = _grouped(now.filter(source=Incident.Source.POLICE_112), "domain")
-    total_now, total_before = _totals(now), _totals(before)
-    total_112 = _totals(now.filter(source=Incident.Source.POLICE_112))
+    by_domain_now, by_domain_before = current.by("domain"), earlier.by("domain")
+    by_domain_112 = current.by("domain_112")
+    total_now, total_before = current.total(), earlier.total()
+    total_112 = current.total("112")
     domain_rows = []
     for domain in Domain.values:
         pairs = (by_domain_now.get(domain, zero), by_domain_before.get(domain, zero), by_domain_112.get(domain, zero))
@@ -293,8 +342,8 @@ def rates_section(period: Period, scope: Scope) -> RatesSection:
                           count(total_112), _per_population(total_112, population, period), NO_DATA,
                       )))  # fmt: skip
 
-    def place_table(key: str, title: Label, field: str, places: list[Region]) -> Table:
-        grouped_now, grouped_before = _grouped(now, field), _grouped(before, field)
+    def place_table(key: str, title: Label, grouping: str, places: list[Region]) -> Table:
+        grouped_now, grouped_before = current.by(grouping), earlier.by(grouping)
         rows = []
         for place in places:
             people = (
@@ -316,7 +365,7 @@ def rates_section(period: Period, scope: Scope) -> RatesSection:
         return Table(key, title, (Column("population", _("Population")), *columns), tuple(rows), total)
 
     cities = sorted({unit.parent for unit in units if unit.parent is not None}, key=lambda city: city.code)
-    by_city = place_table("by_city", _("Reports by city"), "region__parent", cities)
+    by_city = place_table("by_city", _("Reports by city"), "city", cities)
     by_unit = place_table("by_unit", _("Reports by eup, myeon and dong"), "region", units)
     return RatesSection(
         population=Figure.number(population or None),
@@ -332,14 +381,22 @@ def rates_section(period: Period, scope: Scope) -> RatesSection:
 # --- repeats and recurrence -------------------------------------------------------------------------------
 
 
+def _bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period's first moment and the first after it, in UTC as the case facts' times are: times of one
+    time zone compare without asking the zone for its offset, which counts over 100,000 cases."""
+    return period.since.astimezone(datetime.UTC), period.until.astimezone(datetime.UTC)
+
+
 def _referred_in(facts: Iterable[CaseFacts], period: Period) -> list[CaseFacts]:
-    return [f for f in facts if f.referral is not None and period.since <= f.referral < period.until]
+    since, until = _bounds(period)
+    return [f for f in facts if (referral := f.referral) is not None and since <= referral < until]
 
 
 def _repeat_cohort(facts: Iterable[CaseFacts], period: Period, now: datetime.datetime) -> list[CaseFacts]:
     """Cases whose 12 months after the referral ended in `period` (and before `now`)."""
     cohort = _referred_in(facts, period.shifted(-REPEAT_WINDOW.days))
-    return [f for f in cohort if f.referral is not None and f.referral + REPEAT_WINDOW <= now]
+    followed_until = now.astimezone(datetime.UTC) - REPEAT_WINDOW
+    return [f for f in cohort if (referral := f.referral) is not None and referral <= followed_until]
 
 
 def _repeat_rate(cohort: Sequence[CaseFacts]) -> Figure:
@@ -349,7 +406,8 @@ def _repeat_rate(cohort: Sequence[CaseFacts]) -> Figure:
 def repeat_section(period: Period, facts: Sequence[CaseFacts], now: datetime.datetime) -> RepeatSection:
     cohort = _repeat_cohort(facts, period, now)
     referred = _referred_in(facts, period)
-    pending = [f for f in facts if f.referral is not None and now < f.referral + REPEAT_WINDOW]
+    since = now.astimezone(datetime.UTC) - REPEAT_WINDOW
+    pending = [f for f in facts if (referral := f.referral) is not None and since < referral]
     by_domain: dict[str, list[CaseFacts]] = defaultdict(list)
     for fact in cohort:
         by_domain[fact.domain].append(fact)
@@ -392,14 +450,17 @@ def _observation(fact: CaseFacts, followed_until: datetime.datetime) -> Observat
 def recurrence_section(period: Period, facts: Sequence[CaseFacts], now: datetime.datetime) -> RecurrenceSection:
     followed_until = min(now, period.until)
     cohort_period = Period(period.end - datetime.timedelta(days=RECURRENCE_COHORT.days - 1), period.end)
-    cohort = [f for f in _referred_in(facts, cohort_period) if f.referral is not None and f.referral < followed_until]
+    until = followed_until.astimezone(datetime.UTC)
+    cohort = [
+        f for f in _referred_in(facts, cohort_period) if (referral := f.referral) is not None and referral < until
+    ]
     groups: dict[str, list[CaseFacts]] = {ALL: cohort}
     for fact in sorted(cohort, key=lambda f: f.domain):
         groups.setdefault(fact.domain or "unknown", []).append(fact)
     curves, rows = [], []
     for key, cases in groups.items():
         label = _("All cases") if key == ALL else _label(Domain, key) if key != "unknown" else _("Kind not recorded")
-        steps = kaplan_meier(_observation(fact, followed_until) for fact in cases)
+        steps = kaplan_meier(_observation(fact, until) for fact in cases)
         points = tuple(CurvePoint(s.days, s.survival, s.at_risk, s.events) for s in steps if s.events)
         curves.append(Curve(key, label, Figure.count(len(cases)), points))
         cells = [Figure.count(len(cases))]
@@ -424,24 +485,27 @@ def recurrence_section(period: Period, facts: Sequence[CaseFacts], now: datetime
 # --- cases and nominations ---------------------------------------------------------------------------------
 
 
-def _within(moment: datetime.datetime | None, period: Period) -> bool:
-    return moment is not None and period.since <= moment < period.until
+def _within(moment: datetime.datetime | None, bounds: tuple[datetime.datetime, datetime.datetime]) -> bool:
+    return moment is not None and bounds[0] <= moment < bounds[1]
 
 
 def _flow(facts: Sequence[CaseFacts], discussed: set[int], period: Period) -> dict[str, int]:
+    bounds = _bounds(period)
+    since, until = bounds
+
     def handled(fact: CaseFacts) -> bool:
-        if fact.accepted is None or fact.accepted >= period.until:
+        if fact.accepted is None or fact.accepted >= until:
             return False
-        closed_before = fact.status == "closed" and fact.closed_at is not None and fact.closed_at < period.since
+        closed_before = fact.status == "closed" and fact.closed_at is not None and fact.closed_at < since
         return not closed_before
 
     return {
         "handled": sum(1 for f in facts if handled(f)),
-        "nominated": sum(1 for f in facts if _within(f.first_nominated, period)),
-        "accepted": sum(1 for f in facts if _within(f.accepted, period)),
+        "nominated": sum(1 for f in facts if _within(f.first_nominated, bounds)),
+        "accepted": sum(1 for f in facts if _within(f.accepted, bounds)),
         "discussed": len(discussed),
-        "closed": sum(1 for f in facts if _within(f.closed_at, period)),
-        "reopened": sum(1 for f in facts if _within(f.reopened_at, period)),
+        "closed": sum(1 for f in facts if _within(f.closed_at, bounds)),
+        "reopened": sum(1 for f in facts if _within(f.reopened_at, bounds)),
     }
 
 
@@ -528,7 +592,8 @@ def cases_section(period: Period, scope: Scope, facts: Sequence[CaseFacts]) -> C
         outside = [pair for category, pair in counts.items() if category not in POLICE_CATEGORIES]
         return Figure.rate(sum(n for n, _c in outside), total[0], people=(sum(c for _n, c in outside), total[1]))
 
-    started = [f for f in facts if _within(f.first_nominated, period)]
+    bounds = _bounds(period)
+    started = [f for f in facts if _within(f.first_nominated, bounds)]
     spans: dict[str, list[float]] = {"report_to_nomination": [], "nomination_to_meeting": [], "report_to_meeting": []}
     for fact in started:
         assert fact.first_nominated is not None
@@ -570,23 +635,20 @@ def cases_section(period: Period, scope: Scope, facts: Sequence[CaseFacts]) -> C
 
 @dataclass
 class _ActionCounts:
-    agreed: int = 0
-    agreed_cases: set[int] | None = None
-    due: int = 0
-    due_cases: set[int] | None = None
-    on_time: int = 0
-    on_time_cases: set[int] | None = None
-    overdue: int = 0
-    overdue_cases: set[int] | None = None
+    """Of one institution, per count (agreed, due, on_time, overdue): the actions and their distinct cases."""
+
+    actions: Counter[str] = field(default_factory=Counter)
+    cases: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, what: str, case: int) -> None:
-        setattr(self, what, getattr(self, what) + 1)
-        cases = getattr(self, f"{what}_cases") or set()
-        cases.add(case)
-        setattr(self, f"{what}_cases", cases)
+        self.actions[what] += 1
+        self.cases[what].add(case)
+
+    def count(self, what: str) -> int:
+        return self.actions[what]
 
     def people(self, what: str) -> int:
-        return len(getattr(self, f"{what}_cases") or ())
+        return len(self.cases.get(what, ()))
 
 
 def _action_counts(actions: QuerySet[Action], period: Period, today: datetime.date) -> dict[int, _ActionCounts]:
@@ -601,13 +663,17 @@ def _action_counts(actions: QuerySet[Action], period: Period, today: datetime.da
         & (Q(completed_at__isnull=True) | Q(completed_at__gte=period.since))
     ).annotate(created=Epoch("created_at"), completed=Epoch("completed_at"))
     counts: dict[int, _ActionCounts] = defaultdict(_ActionCounts)
+    since, until = int(period.since.timestamp()), int(period.until.timestamp())
     for institution, case, created, due_on, status, completed in rows.values_list(
         "institution_id", "case_id", "created", "due_on", "status", "completed"
     ):
-        created_at, completed_at = moment(created), moment(completed)
-        assert created_at is not None
-        done_on = completed_at.astimezone(tz).date() if status == "done" and completed_at is not None else None
-        if _within(created_at, period):
+        # Whole seconds compared with whole seconds (as `moment(created)` with the period's bounds).
+        done_on = (
+            datetime.datetime.fromtimestamp(completed, tz).date()
+            if status == "done" and completed is not None
+            else None
+        )
+        if since <= created < until:
             counts[institution].add("agreed", case)
         if status == "cancelled":
             continue
@@ -615,7 +681,7 @@ def _action_counts(actions: QuerySet[Action], period: Period, today: datetime.da
             counts[institution].add("due", case)
             if done_on is not None and done_on <= due_on:
                 counts[institution].add("on_time", case)
-        if created_at < period.until and due_on < last_day and (done_on is None or done_on > last_day):
+        if created < until and due_on < last_day and (done_on is None or done_on > last_day):
             counts[institution].add("overdue", case)
     return counts
 
@@ -626,8 +692,8 @@ def actions_section(period: Period, scope: Scope, today: datetime.date) -> Actio
     before = _action_counts(actions, period.previous(), today)
 
     def total(source: dict[int, _ActionCounts], what: str) -> Figure:
-        cases: set[int] = set().union(*(getattr(c, f"{what}_cases") or set() for c in source.values()))
-        return Figure.count(sum(getattr(c, what) for c in source.values()), people=len(cases))
+        cases: set[int] = set().union(*(c.cases.get(what, set()) for c in source.values()))
+        return Figure.count(sum(c.count(what) for c in source.values()), people=len(cases))
 
     def on_time(source: dict[int, _ActionCounts]) -> Figure:
         done, due = total(source, "on_time"), total(source, "due")
@@ -638,10 +704,11 @@ def actions_section(period: Period, scope: Scope, today: datetime.date) -> Actio
     for institution in sorted(counts, key=lambda pk: str(names.get(pk, ""))):
         c = counts[institution]
         rows.append(Row(str(institution), names.get(institution, str(institution)), (
-            Figure.count(c.agreed, people=c.people("agreed")), Figure.count(c.due, people=c.people("due")),
-            Figure.count(c.on_time, people=c.people("on_time")),
-            Figure.rate(c.on_time, c.due, people=(c.people("on_time"), c.people("due"))),
-            Figure.count(c.overdue, people=c.people("overdue")),
+            Figure.count(c.count("agreed"), people=c.people("agreed")),
+            Figure.count(c.count("due"), people=c.people("due")),
+            Figure.count(c.count("on_time"), people=c.people("on_time")),
+            Figure.rate(c.count("on_time"), c.count("due"), people=(c.people("on_time"), c.people("due"))),
+            Figure.count(c.count("overdue"), people=c.people("overdue")),
         )))  # fmt: skip
     by_institution = Table(
         "by_institution", _("Support actions by institution"),
@@ -756,34 +823,36 @@ def causes_section(period: Period, scope: Scope, facts: Sequence[CaseFacts], now
 # --- risk identification -----------------------------------------------------------------------------------
 
 
-def _completion(scope: Scope, period: Period, domains: list[str]) -> Figure:
+def _completion(period: Period, domains: list[str], reports: _PeriodReports) -> Figure:
     """As jss.risk.queries.rates: a report counts as assessed when one of its victims has an assessment
     completed from a day before the report until 14 days after it (by anyone, any instrument).
 
-    The database counts the reports; only the pairs (report, completed assessment of one of its victims)
-    near the period come back to be compared, not every report."""
-    reports = _in_period(incidents_in(scope), period).filter(domain__in=domains)
-    totals = reports.aggregate(reports=Count("pk", distinct=True), victims=_victims())
+    Only the pairs (report of the period, completed assessment of one of its victims near the period) come
+    back to be compared, read from the assessments (a few per report at most), not from every report; the
+    reports of the scope and of the kinds are those of `reports`."""
+    total_reports, total_victims = reports.of_domains(domains)
     day = datetime.timedelta(days=1)
     pairs = (
-        Party.objects.filter(
-            role=Party.Role.VICTIM,
-            incident__in=reports.values("pk"),
-            person__assessments__status=Assessment.Status.COMPLETE,
-            person__assessments__completed_at__gte=period.since - day,
-            person__assessments__completed_at__lte=period.until + COMPLETION_WINDOW,
+        Assessment.objects.filter(
+            status=Assessment.Status.COMPLETE,
+            completed_at__gte=period.since - day,
+            completed_at__lte=period.until + COMPLETION_WINDOW,
+            person__parties__role=Party.Role.VICTIM,
+            person__parties__incident__reported_at__gte=period.since,
+            person__parties__incident__reported_at__lt=period.until,
         )
-        .annotate(reported=Epoch("incident__reported_at"), completed=Epoch("person__assessments__completed_at"))
-        .values_list("incident_id", "person_id", "reported", "completed")
+        .annotate(reported=Epoch("person__parties__incident__reported_at"), completed=Epoch("completed_at"))
+        .values_list("person__parties__incident_id", "person_id", "reported", "completed")
     )
     before, after = int(day.total_seconds()), int(COMPLETION_WINDOW.total_seconds())
+    kinds = set(domains)
     assessed: set[int] = set()
     assessed_victims: set[int] = set()
     for incident, person, reported, completed in pairs:
-        if reported - before <= completed <= reported + after:
+        if reports.domains.get(incident) in kinds and reported - before <= completed <= reported + after:
             assessed.add(incident)
             assessed_victims.add(person)
-    return Figure.rate(len(assessed), totals["reports"], people=(len(assessed_victims), totals["victims"]))
+    return Figure.rate(len(assessed), total_reports, people=(len(assessed_victims), total_victims))
 
 
 def _override(scope: Scope, period: Period) -> Figure:
@@ -802,12 +871,15 @@ def _override(scope: Scope, period: Period) -> Figure:
     )
 
 
-def assessments_section(period: Period, scope: Scope) -> AssessmentsSection:
+def assessments_section(
+    period: Period, scope: Scope, current: _PeriodReports, earlier: _PeriodReports
+) -> AssessmentsSection:
+    """`current` and `earlier`: the reports of the period and of the previous period."""
     domains = sorted({pack.domain for pack in current_packs().values()})
     previous = period.previous()
     return AssessmentsSection(
-        completion=_completion(scope, period, domains),
-        previous_completion=_completion(scope, previous, domains),
+        completion=_completion(period, domains, current),
+        previous_completion=_completion(previous, domains, earlier),
         override=_override(scope, period),
         previous_override=_override(scope, previous),
     )
@@ -910,18 +982,19 @@ def compute_report(
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     facts = list(load_case_facts(cases_in(scope), until=min(now, period.until)).values())
+    reports = _period_reports(scope, period), _period_reports(scope, period.previous())
     return Report(
         period=period,
         previous_period=period.previous(),
         scope=scope,
         computed_at=now,
-        rates=rates_section(period, scope),
+        rates=rates_section(period, scope, *reports),
         repeat=repeat_section(period, facts, now),
         recurrence=recurrence_section(period, facts, now),
         cases=cases_section(period, scope, facts),
         actions=actions_section(period, scope, today),
         causes=causes_section(period, scope, facts, now),
-        assessments=assessments_section(period, scope),
+        assessments=assessments_section(period, scope, *reports),
         membership=membership_section(period, scope),
         reviews=ReviewsSection(tuple(reviews)),
     )
