@@ -6,7 +6,9 @@ comparisons (previous period, national rates, UK MARAC benchmarks). `jss.reports
 turns it into what may leave the system. Every definition: docs/metrics.md.
 
 Counting is done by the database (grouped queries); per-case facts (jss.reports.casefacts) are one row per
-case in Python. Nothing here loops over incidents.
+case in Python. The one exception: the reports of the period and of the previous period are read once each,
+one row per report and victim, and counted in Python by kind, place and source with their distinct victims
+(`_PeriodReports`): a COUNT(DISTINCT) per grouping read every report of the period again, ten times.
 """
 
 from __future__ import annotations
