@@ -28,7 +28,6 @@ import gc
 import io
 import logging
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -144,11 +143,11 @@ def pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def cpu_time() -> float:
-    """CPU seconds of this process and of its worker processes that have ended (the booklet's, when it uses
+def cpu_times() -> tuple[float, float]:
+    """CPU seconds of this process, and of its worker processes that have ended (the booklet's, when it uses
     them)."""
     times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
+    return times.user + times.system, times.children_user + times.children_system
 
 
 def run(institutions: int, services_each: int, *, save: Path | None) -> None:
@@ -166,21 +165,17 @@ def run(institutions: int, services_each: int, *, save: Path | None) -> None:
             booklet_content(criteria=criteria, group_by=group_by, now=timezone.now())
         read = time.perf_counter() - started
         load = os.getloadavg()[0]
-        started, cpu_started = time.perf_counter(), cpu_time()
+        started, (own_started, workers_started) = time.perf_counter(), cpu_times()
         pdf = render_booklet(criteria=criteria, group_by=group_by, paper=paper, language=language, today=TODAY)
-        total, cpu = time.perf_counter() - started, cpu_time() - cpu_started
+        total, (own, workers) = time.perf_counter() - started, cpu_times()
+        own, workers = own - own_started, workers - workers_started
         subset = " elderly in 서귀포시" if criteria != Criteria() else ""
-        print(f"  by {group_by:12} {paper} {language}{subset}: {total:6.2f} s ({cpu:.2f} s CPU; reading the "
-              f"data {read:.2f} s), {pages(pdf)} pages, {len(pdf) / 1e6:.1f} MB, load {load:.2f}")  # fmt: skip
+        print(f"  by {group_by:12} {paper} {language}{subset}: {total:6.2f} s ({own + workers:.2f} s CPU, "
+              f"{workers:.2f} s of it in worker processes; reading the data {read:.2f} s), {pages(pdf)} pages, "
+              f"{len(pdf) / 1e6:.1f} MB, load {load:.2f}")  # fmt: skip
         if save is not None:
             save.write_bytes(pdf)
             save = None
-    own, workers = (
-        resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-    )
-    print(
-        f"  peak memory so far: this process {own:.0f} MB, the largest worker process {workers:.0f} MB"
-    )  # no other child
 
 
 def main() -> None:
