@@ -44,7 +44,7 @@ def report(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Report]:
         transaction.set_rollback(True)
 
 
-def sql(query: str, **params: object) -> list[tuple[Any, ...]]:
+def sql(query: str, **params: Any) -> list[tuple[Any, ...]]:
     """Run `query` with %(name)s parameters; datetimes as the database stores them."""
     sqlite = connection.vendor == "sqlite"
     adapted = {
