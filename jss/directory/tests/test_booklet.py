@@ -12,8 +12,10 @@ import io
 import re
 import shutil
 import subprocess
+from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
@@ -24,6 +26,7 @@ from jss.directory.queries import Criteria
 from jss.directory.services import EntryData, HoursData, PhoneData, terms, update_entry
 from jss.directory.tests.conftest import entry, region, service
 from jss.institutions.models import Institution
+from jss.lib import pdf as pdf_parts
 from tests.factories import make_institution
 
 TODAY = datetime.date(2026, 11, 24)
@@ -168,14 +171,14 @@ def test_the_contents_and_the_index_point_at_the_pages_where_the_entries_are(lon
         workers.append(keywords["workers"])
         return real_render_parts(*arguments, **keywords)
 
-    real_render_parts = booklet.render_parts
+    real_render_parts = pdf_parts.render_parts
     monkeypatch.setattr(booklet, "render_parts", render_parts)
     monkeypatch.setattr(booklet, "PARALLEL_FROM_SERVICES", 1)
-    monkeypatch.setattr(booklet.settings, "BOOKLET_WORKERS", 2)
+    monkeypatch.setattr(settings, "BOOKLET_WORKERS", 2)
     pdf = render(paper="A5", language=language)
     assert workers[0] == 2
 
-    reader = PdfReader(io.BytesIO(pdf))
+    reader: Any = PdfReader(io.BytesIO(pdf))  # pypdf's types do not follow a PDF's structure
     pages = pages_by_number(pdf)
     assert len(pages) == len(reader.pages) - 1  # a number on every page but the cover
     assert reader.page_labels[1:] == list(pages)  # the PDF viewer's page names are the printed ones, in order
