@@ -12,7 +12,7 @@ from django.utils import timezone
 from jss.actions.models import Action
 from jss.cases.models import Case, CasePerson, Nomination, Share
 from jss.council.models import Invitation, Meeting
-from jss.dashboards.queries import _read_kept
+from jss.dashboards.queries import _drawn_curves, _read_kept
 from jss.incidents.models import Incident, Party
 from jss.institutions.models import Institution
 from jss.people.models import Person
@@ -82,6 +82,7 @@ class World:
 def _forget_read_reports() -> None:
     """Each test starts without the reports a web process keeps once read (jss.dashboards.queries)."""
     _read_kept.cache_clear()
+    _drawn_curves.clear()
 
 
 @pytest.fixture
