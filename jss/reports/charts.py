@@ -8,6 +8,7 @@ text says why; the scale never depends on a hidden number.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -198,12 +199,16 @@ def _survival_at(curve: Curve, days: int) -> str:
 
 
 def _path(curve: Curve, horizon: int) -> str:
-    """Steps: level until each point, then down to its survival; ends at the last point within the horizon."""
-    commands = [f"M{_x(0, horizon):.1f},{_y(1.0):.1f}"]
+    """Steps: level until each day with a point, then down to that day's last survival; ends at the last point
+    within the horizon. One step a day at most: a national curve has a point per first repeat (tens of
+    thousands) that the chart cannot tell apart, and they made the page a megabyte."""
+    by_day: dict[int, float] = {}
     for point in curve.points:
         if point.days > horizon:
             break
-        commands.append(f"H{_x(point.days, horizon):.1f}V{_y(point.survival):.1f}")
+        by_day[math.ceil(point.days)] = point.survival
+    commands = [f"M{_x(0, horizon):.1f},{_y(1.0):.1f}"]
+    commands += [f"H{_x(day, horizon):.1f}V{_y(survival):.1f}" for day, survival in by_day.items()]
     return "".join(commands)
 
 

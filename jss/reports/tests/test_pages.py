@@ -96,3 +96,16 @@ def test_computing_again(as_user, secretariat, auditor, world):  # noqa: F811
     )
     assert response.status_code == 302
     assert Snapshot.objects.get().computed_at > first
+
+
+def test_a_survival_curve_is_drawn_one_step_a_day():
+    from jss.reports.charts import survival_chart
+    from jss.reports.figures import Curve, CurvePoint, Figure
+
+    same_day = tuple(
+        CurvePoint(days=10 + n / 1000, survival=1 - n / 2000, at_risk=1000 - n, events=1) for n in range(1, 500)
+    )
+    later = CurvePoint(days=100, survival=0.7, at_risk=400, events=1)
+    chart = survival_chart([Curve("all", "all", Figure.count(1000), (*same_day, later))], key="k", title="t")
+    assert chart.lines[0].path.count("H") == 2  # 499 points within day 11 make one step, then day 100
+    assert chart.lines[0].at[0] == "75%"  # after 90 days: the last value of day 11, 1 − 499/2000
