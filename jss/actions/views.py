@@ -22,7 +22,7 @@ from jss.audit.services import record_view
 from jss.cases.access import FULL, get_case_for_user, scope_for
 from jss.cases.models import Case
 from jss.cases.services import may_work_on
-from jss.lib.forms import show_refusal
+from jss.lib.forms import against_version, show_refusal
 
 # --- the inbox -----------------------------------------------------------------------------------------------
 
@@ -77,8 +77,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
         except services.ActionError as error:
             if error.field == "version":  # keep their text, against the action as it is now
                 action.refresh_from_db()
-                form = UpdateForm({**request.POST.dict(), "update-version": str(action.version)}, prefix="update")
-                form.is_valid()
+                against_version(form, action.version)
             show_refusal(form, error)
         else:
             messages.success(request, _("The update is saved."))
@@ -109,9 +108,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
         except services.ActionError as error:
             if error.field == "version":  # keep their text, against the action as it is now
                 action.refresh_from_db()
-                form = EditForm({**request.POST.dict(), "edit-version": str(action.version)}, prefix="edit",
-                                choices=choices, institution_id=action.institution_id)  # fmt: skip
-                form.is_valid()
+                against_version(form, action.version)
             show_refusal(form, error)
         else:
             messages.success(request, _("The action is changed; the responsible institution sees why."))

@@ -48,7 +48,7 @@ from jss.cases.queries import (
 from jss.incidents.access import can_report, get_incident_for_user
 from jss.incidents.models import Incident
 from jss.institutions.models import Institution
-from jss.lib.forms import show_refusal
+from jss.lib.forms import against_version, show_refusal
 from jss.people.access import get_person_for_user
 from jss.people.models import Person
 
@@ -411,9 +411,7 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
             show_refusal(form, error)
             if error.field == "version":  # keep their text, against the case as it is now
                 case.refresh_from_db()
-                data = {key: form.data.get(key) for key in form.data}
-                form = CloseForm({**data, "close-version": str(case.version)}, prefix="close")
-                form.is_valid()
+                against_version(form, case.version)
                 form.add_error(None, str(error))
         else:
             messages.success(request, _("The case is closed. A new report within a year reopens it."))

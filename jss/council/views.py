@@ -24,7 +24,7 @@ from jss.council.causes import cause_factors, current_factors
 from jss.council.forms import FindingsForm, MinutesForm, NoteForm, ScheduleForm
 from jss.council.models import AgendaItem, Meeting, ResearchNote
 from jss.institutions.models import Institution
-from jss.lib.forms import show_refusal
+from jss.lib.forms import against_version, show_refusal
 from jss.lib.ical import ical_response
 
 
@@ -383,11 +383,7 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         except services.CouncilError as error:
             meeting.refresh_from_db()
             if error.field == "version":  # keep their text, against the meeting as it is now
-                form = MinutesForm(
-                    {"minutes-minutes": form.cleaned_data["minutes"] or "", "minutes-version": str(meeting.version)},
-                    prefix="minutes",
-                )
-                form.is_valid()
+                against_version(form, meeting.version)
             show_refusal(form, error)
         else:
             messages.success(

@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -386,39 +387,13 @@ class Dashboard:
     trend: TrendChart | None = None
 
 
-def province_dashboard(*, which: str, now: datetime.datetime, today: datetime.date, actor: Any) -> Dashboard:
-    """The secretariat's view of the whole province."""
-    live = live_counts(cases=cases_in(PROVINCE), nominations=nominations_in(PROVINCE), actions=actions_in(PROVINCE),
-                       meetings=meetings_in(PROVINCE), now=now, today=today)  # fmt: skip
-    found = kept_report(PROVINCE, which=which, today=today, actor=actor, suppressed=True)
-    report = found.report
-    return Dashboard(
-        live=live,
-        kept=found,
-        headlines=[
-            rate_headline(report),
-            repeat_headline(report),
-            non_police_headline(report),
-            on_time_headline(report),
-        ],
-        charts=[
-            rates_chart(report),
-            places_chart(report.rates.by_city),
-            repeat_chart(report),
-            recurrence_chart(found),
-            nominations_chart(report),
-            causes_chart(report),
-        ],
-        live_charts=live_charts(live),
-        trend=monthly_reports(PROVINCE, today=today),
-    )
-
-
-def station_dashboard(
-    station: PoliceStation, *, which: str, now: datetime.datetime, today: datetime.date, actor: Any, suppressed: bool
-) -> Dashboard:
-    """A police station's area: its working council's cases, actions and meetings, its reports."""
-    scope = Scope(station=station)
+def _area_dashboard(
+    scope: Scope, *, which: str, now: datetime.datetime, today: datetime.date, actor: Any, suppressed: bool,
+    places: Callable[[Report], Table], fifth: Callable[[Report], Chart],
+) -> Dashboard:  # fmt: skip
+    """An area's dashboard (the province or a station's): live counts, the kept report's headlines and charts,
+    the monthly trend. `places` picks the table of places (cities or eup/myeon/dong), `fifth` the chart of
+    how cases come in (nominations by kind of institution, or the case flow)."""
     live = live_counts(cases=cases_in(scope), nominations=nominations_in(scope), actions=actions_in(scope),
                        meetings=meetings_in(scope), now=now, today=today)  # fmt: skip
     found = kept_report(scope, which=which, today=today, actor=actor, suppressed=suppressed)
@@ -434,15 +409,33 @@ def station_dashboard(
         ],
         charts=[
             rates_chart(report),
-            places_chart(report.rates.by_unit),
+            places_chart(places(report)),
             repeat_chart(report),
             recurrence_chart(found),
-            flow_chart(report),
+            fifth(report),
             causes_chart(report),
         ],
         live_charts=live_charts(live),
         trend=monthly_reports(scope, today=today),
     )
+
+
+def province_dashboard(*, which: str, now: datetime.datetime, today: datetime.date, actor: Any) -> Dashboard:
+    """The secretariat's view of the whole province."""
+    return _area_dashboard(
+        PROVINCE, which=which, now=now, today=today, actor=actor, suppressed=True,
+        places=lambda report: report.rates.by_city, fifth=nominations_chart,
+    )  # fmt: skip
+
+
+def station_dashboard(
+    station: PoliceStation, *, which: str, now: datetime.datetime, today: datetime.date, actor: Any, suppressed: bool
+) -> Dashboard:
+    """A police station's area: its working council's cases, actions and meetings, its reports."""
+    return _area_dashboard(
+        Scope(station=station), which=which, now=now, today=today, actor=actor, suppressed=suppressed,
+        places=lambda report: report.rates.by_unit, fifth=flow_chart,
+    )  # fmt: skip
 
 
 def institution_dashboard(

@@ -22,6 +22,7 @@ from jss.institutions.models import Institution
 from jss.joint.access import follows_up, is_secretariat
 from jss.joint.models import JointAgendaItem, JointInvitation, JointMeeting, PolicyDecision, PolicyUpdate
 from jss.lib.ical import calendar_event
+from jss.reports.periods import Period
 from jss.reports.sections import Section
 
 UNFINISHED = (PolicyDecision.Status.OPEN, PolicyDecision.Status.IN_PROGRESS)
@@ -97,9 +98,8 @@ def check_meeting(data: MeetingData, *, now: datetime.datetime | None = None) ->
 
 def report_period(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The last full half-year before `day`: the period a regular meeting's semiannual report covers."""
-    if day.month >= 7:
-        return datetime.date(day.year, 1, 1), datetime.date(day.year, 6, 30)
-    return datetime.date(day.year - 1, 7, 1), datetime.date(day.year - 1, 12, 31)
+    period = Period.last_complete_half_year(day)
+    return period.start, period.end
 
 
 def report_title(start: datetime.date, end: datetime.date) -> str:

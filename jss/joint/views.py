@@ -48,7 +48,7 @@ from jss.joint.queries import (
     secretariat_place,
     unfinished_decisions,
 )
-from jss.lib.forms import show_refusal
+from jss.lib.forms import against_version, show_refusal
 from jss.lib.ical import ical_response
 
 # --- meetings ------------------------------------------------------------------------------------------------
@@ -241,11 +241,7 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         except services.JointError as error:
             meeting.refresh_from_db()
             # Keep their text, against the meeting as it is now (a save before a refused approval counts).
-            form = MinutesForm(
-                {"minutes-minutes": form.cleaned_data["minutes"] or "", "minutes-version": str(meeting.version)},
-                prefix="minutes",
-            )
-            form.is_valid()
+            against_version(form, meeting.version)
             show_refusal(form, error)
         else:
             messages.success(
@@ -327,8 +323,7 @@ def decision_view(request: HttpRequest, decision_id: int) -> HttpResponse:
         except services.JointError as error:
             if error.field == "version":  # keep their text, against the decision as it is now
                 decision.refresh_from_db()
-                form = FollowUpForm({**request.POST.dict(), "follow-version": str(decision.version)}, prefix="follow")
-                form.is_valid()
+                against_version(form, decision.version)
             show_refusal(form, error)
         else:
             messages.success(request, _("The follow-up is saved."))

@@ -44,7 +44,7 @@ def _choice(request: HttpRequest) -> tuple[ReportForm, Period | None, Scope | No
     form = ReportForm(request.GET or None, stations=readable_stations(request.user))
     if not request.GET:  # the last complete half year of the province
         last = Period.last_complete_half_year()
-        half = f"{last.start.year}-{1 if last.start.month == 1 else 2}"
+        half = f"{last.start.year}-{last.half}"
         form = ReportForm({"half": half}, stations=readable_stations(request.user))
     if not form.is_valid() or "period" not in form.cleaned_data:
         return form, None, None
