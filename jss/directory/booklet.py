@@ -14,6 +14,7 @@ bench/booklet.py times it.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from pypdf.constants import PageLabelStyle
 from jss.directory.models import Location, OpeningHours, Phone, Service, TaxonomyTerm
 from jss.directory.queries import PUBLIC_PHONE_KINDS, Criteria, matching_services, service_prefetches
 from jss.institutions.models import Institution
-from jss.lib.pdf import PageLabels, cyclic_garbage_collector_paused, join_parts, render_parts
+from jss.lib.pdf import PageLabels, PartRenderer, cyclic_garbage_collector_paused, join_parts
 from jss.regions.models import Region
 
 TEMPLATE = "directory/booklet.html"
@@ -54,22 +55,25 @@ PARALLEL_FROM_SERVICES = 1000
 
 @dataclass
 class ServiceText:
-    """A service with what the booklet says about it, worked out once (a service can be in several sections).
-    The facts are one run of text: WeasyPrint spends about a millisecond on every inline element, so the
-    booklet has next to none."""
+    """A service with what the booklet says about it, worked out once. The facts are one run of text: WeasyPrint
+    spends about a millisecond on every inline element, so the booklet has next to none. `number` is the
+    service's entry number in the booklet, given where it is printed in full."""
 
     service: Service
     facts: str
+    number: int = 0
 
 
 @dataclass
 class Entry:
-    """An institution in one section (its kind and public contacts in one line), with its services there."""
+    """An institution in one section: its kind and public contacts in one line, the services described here
+    in full, and those of its services for this section that an earlier section describes (by number)."""
 
     anchor: str
     institution: Institution
     contact: str
     services: list[ServiceText] = field(default_factory=list)
+    references: list[ServiceText] = field(default_factory=list)
 
 
 @dataclass
@@ -97,13 +101,31 @@ class Booklet:
 # --- words ---------------------------------------------------------------------------------------
 
 
+# The words every entry repeats are translated once per language (a booklet of 5,000 services asked for them
+# a hundred thousand times: half a second).
+
+
+@functools.cache
+def _weekday_names(language: str) -> tuple[str, ...]:
+    with translation.override(language):
+        return (
+            pgettext("short weekday", "Mon"), pgettext("short weekday", "Tue"), pgettext("short weekday", "Wed"),
+            pgettext("short weekday", "Thu"), pgettext("short weekday", "Fri"), pgettext("short weekday", "Sat"),
+            pgettext("short weekday", "Sun"),
+        )  # fmt: skip
+
+
+@functools.cache
+def _fact_labels(language: str) -> tuple[str, ...]:
+    with translation.override(language):
+        return (
+            _("Service type"), _("For"), _("Eligibility"), _("Fee"), _("Hours"), _("Languages"), _("Area served"),
+            _("Phone"), _("How to apply"),
+        )  # fmt: skip
+
+
 def _short_weekday(day: int) -> str:
-    names = [
-        pgettext("short weekday", "Mon"), pgettext("short weekday", "Tue"), pgettext("short weekday", "Wed"),
-        pgettext("short weekday", "Thu"), pgettext("short weekday", "Fri"), pgettext("short weekday", "Sat"),
-        pgettext("short weekday", "Sun"),
-    ]  # fmt: skip
-    return names[day]
+    return _weekday_names(translation.get_language())[day]
 
 
 def _days_in_words(first: int, last: int) -> str:
@@ -196,10 +218,14 @@ def criteria_in_words(criteria: Criteria) -> str:
 # --- the data ------------------------------------------------------------------------------------
 
 
+def _matching(criteria: Criteria, *, now: datetime.datetime) -> QuerySet[Service]:
+    return matching_services(criteria, now=now).filter(status=Service.Status.ACTIVE)
+
+
 def booklet_services(criteria: Criteria, *, now: datetime.datetime) -> list[Service]:
     """Active services of active member institutions that match, each with its institution, its
     institution's locations and public phones, and its terms, hours and phones: a fixed number of queries."""
-    matching = matching_services(criteria, now=now).filter(status=Service.Status.ACTIVE).values("pk")
+    matching = _matching(criteria, now=now).values("pk")
     public_phones = Phone.objects.filter(kind__in=PUBLIC_PHONE_KINDS).order_by("kind", "id")
     services: list[Service] = list(
         Service.objects.filter(pk__in=matching)
@@ -253,23 +279,30 @@ def facts_in_words(service: Service) -> str:
     targets = _names(service.targets.all())
     ages = ages_in_words(service)
     fee = service.get_fee_display() + (f" ({service.fee_note_ko})" if service.fee_note_ko else "")
-    facts = [
-        (_("Service type"), _names(service.types.all())),
-        (_("For"), f"{targets} ({ages})" if targets and ages else targets or ages),
-        (_("Eligibility"), service.eligibility),
-        (_("Fee"), fee),
-        (_("Hours"), hours_in_words(service)),
-        (_("Languages"), _names(service.languages.all())),
-        (_("Area served"), service.service_area.name),
-        (_("Phone"), ", ".join(_phones_in_words(service.public_phones))),  # type: ignore[attr-defined]
-        (_("How to apply"), service.how_to_apply),
+    values = [
+        _names(service.types.all()),
+        f"{targets} ({ages})" if targets and ages else targets or ages,
+        service.eligibility,
+        fee,
+        hours_in_words(service),
+        _names(service.languages.all()),
+        service.service_area.name,
+        ", ".join(_phones_in_words(service.public_phones)),  # type: ignore[attr-defined]
+        service.how_to_apply,
     ]
-    return " · ".join(f"{label}: {value}" for label, value in facts if value)
+    labels = _fact_labels(translation.get_language())
+    return " · ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True) if value)
 
 
 def booklet_content(*, criteria: Criteria, group_by: str, now: datetime.datetime) -> Booklet:
     """Sections, entries and index in the active language. Sorting is by name in that language (Korean
-    names sort in 가나다 order by code point)."""
+    names sort in 가나다 order by code point).
+
+    A service is described in full once, numbered, in the first section it belongs to (a Jeju service serves
+    two targets on average, some five); its other sections list it under its institution with that number
+    ("→ 12"). The numbers run through the booklet in the order it is read, so a reader finds entry 12 the way
+    they find a word in a dictionary; and they are known before any page is laid out, so the sections can still
+    be laid out side by side."""
     relation, vocabulary = GROUPINGS[group_by]
     services = booklet_services(criteria, now=now)
     texts = [ServiceText(service=service, facts=facts_in_words(service)) for service in services]
@@ -299,6 +332,7 @@ def booklet_content(*, criteria: Criteria, group_by: str, now: datetime.datetime
     contacts = {pk: contact_in_words(institution) for pk, institution in institutions.items()}
     sections: list[Section] = []
     anchors: dict[int, list[str]] = {}
+    described = 0
     for number, (title, members) in enumerate(groups, start=1):
         entries: list[Entry] = []
         for text in members:
@@ -307,7 +341,12 @@ def booklet_content(*, criteria: Criteria, group_by: str, now: datetime.datetime
                 anchor = f"s{number}-i{institution.pk}"
                 anchors.setdefault(institution.pk, []).append(anchor)
                 entries.append(Entry(anchor=anchor, institution=institution, contact=contacts[institution.pk]))
-            entries[-1].services.append(text)
+            if text.number:
+                entries[-1].references.append(text)
+            else:
+                described += 1
+                text.number = described
+                entries[-1].services.append(text)
         if entries:
             sections.append(Section(anchor=f"s{number}", title=title, entries=entries))
 
@@ -345,11 +384,11 @@ def font_faces() -> list[FontFace]:
     return faces
 
 
-def booklet_workers(*, services_printed: int) -> int:
-    """How many processes lay out a booklet that prints this many service entries: one (this process) for a
-    small booklet, where starting processes would cost more than they save; else settings.BOOKLET_WORKERS, or
-    one per processor when that is 0."""
-    if services_printed < PARALLEL_FROM_SERVICES:
+def booklet_workers(*, services: int) -> int:
+    """How many processes lay out a booklet of this many services: one (this process) for a small booklet,
+    where starting processes would cost more than they save; else settings.BOOKLET_WORKERS, or one per
+    processor when that is 0."""
+    if services < PARALLEL_FROM_SERVICES:
         return 1
     return settings.BOOKLET_WORKERS or os.cpu_count() or 1
 
@@ -373,9 +412,20 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise ValueError(f"unknown language {language!r}")
     base_url = str(settings.BASE_DIR)
-    with translation.override(language), cyclic_garbage_collector_paused():
-        booklet = booklet_content(criteria=criteria, group_by=group_by, now=timezone.now())
-        shared = {"booklet": booklet, "paper": paper, "font_faces": font_faces()}
+    now = timezone.now()
+    workers = booklet_workers(services=_matching(criteria, now=now).count())
+    with (
+        translation.override(language),
+        cyclic_garbage_collector_paused(),
+        PartRenderer(base_url=base_url, workers=workers) as renderer,  # the workers start while the data is read
+    ):
+        booklet = booklet_content(criteria=criteria, group_by=group_by, now=now)
+        shared = {
+            "booklet": booklet,
+            "paper": paper,
+            "font_faces": font_faces(),
+            "described_earlier": pgettext("booklet", "Described earlier:"),
+        }
 
         def html(part: str, **values: Any) -> str:
             return render_to_string(TEMPLATE, shared | {"part": part} | values)
@@ -390,14 +440,16 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
             group_by=group_by,
             today=today,
         )
-        sections = [
+        htmls = [front] + [
             html("section", page_prefix=f"{number}-", section=section)
             for number, section in enumerate(booklet.sections, start=1)
         ]
-        printed = sum(len(entry.services) for section in booklet.sections for entry in section.entries)
-        parts = render_parts([front, *sections], base_url=base_url, workers=booklet_workers(services_printed=printed))
+        futures = {
+            number: renderer.submit(htmls[number]) for number in sorted(range(len(htmls)), key=lambda n: -len(htmls[n]))
+        }
+        parts = [futures[number].result() for number in range(len(htmls))]
         labels = [PageLabels(style=PageLabelStyle.LOWERCASE_ROMAN)] + [
-            PageLabels(style=PageLabelStyle.DECIMAL, prefix=f"{number}-") for number in range(1, len(sections) + 1)
+            PageLabels(style=PageLabelStyle.DECIMAL, prefix=f"{number}-") for number in range(1, len(htmls))
         ]
         if booklet.index:
             page_of = {
@@ -410,6 +462,6 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
                 for line in booklet.index
             ]
             index = html("index", page_prefix=f"{index_number}-", index_lines=index_lines)
-            parts += render_parts([index], base_url=base_url, workers=1)
+            parts.append(renderer.submit(index).result())
             labels.append(PageLabels(style=PageLabelStyle.DECIMAL, prefix=f"{index_number}-"))
-        return join_parts(parts, labels=labels)
+    return join_parts(parts, labels=labels)

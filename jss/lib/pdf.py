@@ -2,9 +2,9 @@
 
 WeasyPrint lays out and draws a document in one process, and some of its work on a page grows with the length
 of the whole document. A long document made of independent parts (the directory's booklet: front, sections,
-index) is faster as parts, and the parts can be laid out side by side: `render_parts` turns each part's HTML
-into a PDF, in parallel processes when asked, and tells where the part's anchors, links to other parts and
-bookmarks are; `join_parts` joins the PDFs, points each link at the part that has its anchor, makes one
+index) is faster as parts, and the parts can be laid out side by side: a `PartRenderer` turns each part's
+HTML into a PDF, in parallel processes when asked, and tells where the part's anchors, links to other parts
+and bookmarks are; `join_parts` joins the PDFs, points each link at the part that has its anchor, makes one
 outline of all the bookmarks and labels the pages.
 
 No Django here: the worker processes are started with "spawn" and import only this module, so they hold no
@@ -18,7 +18,7 @@ import gc
 import io
 import multiprocessing
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -134,17 +134,45 @@ def render_part(html: str, *, base_url: str, fonts: FontConfiguration | None = N
     return part
 
 
-def render_parts(htmls: Sequence[str], *, base_url: str, workers: int) -> list[Part]:
-    """Each HTML document as a part, in the order given: in this process when `workers` is 1 (or there is one
-    part), else in up to `workers` processes, the longest parts first so that the processes finish together."""
-    if workers <= 1 or len(htmls) <= 1:
-        fonts = FontConfiguration()  # the fonts are read once for all parts
-        return [render_part(html, base_url=base_url, fonts=fonts) for html in htmls]
-    longest_first = sorted(range(len(htmls)), key=lambda number: -len(htmls[number]))
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(htmls)), mp_context=spawn) as pool:
-        futures = {number: pool.submit(render_part, htmls[number], base_url=base_url) for number in longest_first}
-        return [futures[number].result() for number in range(len(htmls))]
+def _warm_up() -> None:
+    """A worker's first work, before any part: WeasyPrint's imports, fontconfig and Pango, on a line of text."""
+    HTML(string="<p>가 A</p>").render()
+
+
+def _done(part: Part) -> Future[Part]:
+    future: Future[Part] = Future()
+    future.set_result(part)
+    return future
+
+
+class PartRenderer:
+    """Lays out parts: in this process when `workers` is 1, else in that many worker processes, started when
+    the renderer is entered so that they import WeasyPrint while the caller still reads its data and writes
+    the HTML. `submit` hands over one part's HTML (in this process it is laid out at once) and returns its
+    future; submit the longest parts first, so that the processes finish together."""
+
+    def __init__(self, *, base_url: str, workers: int) -> None:
+        self.base_url = base_url
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.fonts = FontConfiguration()  # in this process, the fonts are read once for all parts
+
+    def __enter__(self) -> PartRenderer:
+        if self.workers > 1:
+            spawn = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=spawn, initializer=_warm_up)
+            for _worker in range(self.workers):  # one process per task submitted to idle ones: all start now
+                self.pool.submit(gc.collect, 0)
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def submit(self, html: str) -> Future[Part]:
+        if self.pool is None:
+            return _done(render_part(html, base_url=self.base_url, fonts=self.fonts))
+        return self.pool.submit(render_part, html, base_url=self.base_url)
 
 
 def join_parts(parts: Sequence[Part], *, labels: Sequence[PageLabels]) -> bytes:

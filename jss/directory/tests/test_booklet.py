@@ -129,12 +129,40 @@ def test_the_index_gives_the_pages_each_institution_is_on(booklet_directory):
         line
         for text in pages.values()
         for line in text.splitlines()
-        if line.strip().startswith("여성긴급전화1366 제주센터") and "." in line
+        if line.strip().startswith("여성긴급전화1366 제주센터") and re.search(r"\d+-\d+\s*$", line)
     )
     numbers = re.findall(r"\d+-\d+", line.split("센터", 1)[1])
     assert len(numbers) == 2
     for number in numbers:
         assert "여성긴급전화1366 제주센터" in pages[number]
+
+
+@needs_pdftotext
+def test_a_service_is_described_once_and_its_other_sections_refer_to_its_number(booklet_directory):
+    """The child protection service serves children and families, the hotline's women and migrants: each is
+    described in full in the first of its sections, numbered in reading order, and listed by that number in
+    the other."""
+    with translation.override("ko"):
+        content = booklet_content(criteria=Criteria(), group_by="target", now=timezone.now())
+    sections = {section.title: section for section in content.sections}
+    assert list(sections) == ["아동", "노인", "여성", "이주민", "가족"]
+    described = [text for section in content.sections for entry in section.entries for text in entry.services]
+    assert [text.number for text in described] == [1, 2, 3, 4, 5]  # each service once, in the order of the pages
+    assert len({text.service.pk for text in described}) == content.service_count
+    (families,) = sections["가족"].entries
+    assert (families.services, [text.number for text in families.references]) == ([], [1])
+    (migrants,) = sections["이주민"].entries
+    assert [(text.service.name, text.number) for text in migrants.references] == [("가정폭력상담소 긴급상담", 4)]
+
+    pages = pages_by_number(render())
+    assert "1. 아동학대 피해아동 상담" in pages["1-1"]
+    assert "4. 가정폭력상담소 긴급상담" in pages["3-1"]
+    for number, reference in [("4-1", "가정폭력상담소 긴급상담 → 4"), ("5-1", "아동학대 피해아동 상담 → 1")]:
+        assert "앞에서 안내한 서비스:" in pages[number]
+        assert reference in pages[number]
+        assert "064-000-1301" not in pages[number]  # the contacts are with the full entry
+    whole = "".join(pages.values())
+    assert (whole.count("아동학대 피해아동 상담 →"), whole.count("1. 아동학대 피해아동 상담")) == (1, 1)
 
 
 @pytest.fixture
@@ -158,7 +186,7 @@ def long_directory(booklet_directory):
 
 
 CONTENTS_LINE = re.compile(r"^\s*(\S.*?) \((\d+)\) *\.+ *(\d+)-1 *$", re.MULTILINE)  # "노인 (23)........ 3-1"
-INDEX_LINE = re.compile(r"^\s*(\S.*?) *\.{3,} *(\d+-\d+(?:, \d+-\d+)*) *$", re.MULTILINE)
+INDEX_LINE = re.compile(r"^\s*(\S.*?) +(\d+-\d+(?:, \d+-\d+)*) *$", re.MULTILINE)  # "노인상담센터03   3-2"
 
 
 @needs_pdftotext
@@ -167,16 +195,16 @@ def test_the_contents_and_the_index_point_at_the_pages_where_the_entries_are(lon
     """Through the parallel path: the sections are laid out in two worker processes and the PDFs joined."""
     workers = []
 
-    def render_parts(*arguments, **keywords):
-        workers.append(keywords["workers"])
-        return real_render_parts(*arguments, **keywords)
+    class PartRenderer(pdf_parts.PartRenderer):
+        def __init__(self, **keywords):
+            workers.append(keywords["workers"])
+            super().__init__(**keywords)
 
-    real_render_parts = pdf_parts.render_parts
-    monkeypatch.setattr(booklet, "render_parts", render_parts)
+    monkeypatch.setattr(booklet, "PartRenderer", PartRenderer)
     monkeypatch.setattr(booklet, "PARALLEL_FROM_SERVICES", 1)
     monkeypatch.setattr(settings, "BOOKLET_WORKERS", 2)
     pdf = render(paper="A5", language=language)
-    assert workers[0] == 2
+    assert workers == [2]
 
     reader: Any = PdfReader(io.BytesIO(pdf))  # pypdf's types do not follow a PDF's structure
     pages = pages_by_number(pdf)
@@ -196,11 +224,12 @@ def test_the_contents_and_the_index_point_at_the_pages_where_the_entries_are(lon
     assert index_title in pages[f"{index_number}-1"]
 
     index_pages = "".join(text for number, text in pages.items() if number.startswith(f"{index_number}-"))
-    index = INDEX_LINE.findall(index_pages)
     with translation.override(language):
-        assert (
-            len(index) == booklet_content(criteria=Criteria(), group_by="target", now=timezone.now()).institution_count
-        )
+        names = [
+            line.name for line in booklet_content(criteria=Criteria(), group_by="target", now=timezone.now()).index
+        ]
+    index = [(name, numbers) for name, numbers in INDEX_LINE.findall(index_pages) if name in names]  # not the foot
+    assert [name for name, _numbers in index] == names  # every institution, in order
     cited = [number for _name, numbers in index for number in numbers.split(", ")]
     assert any(not number.endswith("-1") for number in cited)  # pages within a section are counted too
     for name, numbers in index:
