@@ -168,7 +168,6 @@ class CaseActions:
     rows: list[ActionRow]
     openable: set[int]  # the actions the reader may open
     may_add: bool
-    form: Any = None  # the "add an action" form (jss.actions.forms.ActionForm), for who may add
 
 
 @dataclass

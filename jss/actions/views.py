@@ -123,11 +123,8 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 def case_section(user: object, case: Case, *, scope: str) -> CaseActions:
-    """The case page's section: the case's actions and, for who may add one, the form."""
-    section = case_actions(user, case, scope=scope)
-    if section.may_add:
-        section.form = ActionForm(prefix="action", choices=add_choices(case))
-    return section
+    """The case page's section: the case's actions (the "add" form is loaded when its panel opens)."""
+    return case_actions(user, case, scope=scope)
 
 
 @login_required
@@ -153,7 +150,10 @@ def action_add(request: HttpRequest, case_id: int) -> HttpResponse:
                     request, _("The action is asked of %(institution)s.") % {"institution": action.institution.name}
                 )
                 return redirect("cases:detail", case.pk)
-    return render(request, "actions/add.html", {"case": case, "form": form}, status=400 if form.errors else 200)
+    # Asked by the case page's panel (htmx): the form alone.
+    partial = request.method == "GET" and request.headers.get("HX-Request")
+    template = "actions/_add_form.html" if partial else "actions/add.html"
+    return render(request, template, {"case": case, "form": form}, status=400 if form.errors else 200)
 
 
 # --- the referral letter -------------------------------------------------------------------------------------

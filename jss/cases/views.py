@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jss.accounts.access import membership_of
 from jss.actions.views import case_section as action_section
@@ -182,7 +183,7 @@ def _render_case(
     coordinator = is_station_coordinator(user, case)
     sharer = may_share(user, case)
     adds = sharer and case.status not in CLOSED_STATUSES
-    institutions = active_institutions() if adds or (coordinator and page.pending) else []
+    institutions = active_institutions() if coordinator and page.pending else []
 
     decisions: list[tuple[Nomination, AcceptForm, DeclineForm]] = []
     if coordinator:
@@ -193,12 +194,6 @@ def _render_case(
             )  # fmt: skip
             decline = (decline_forms or {}).get(nomination.pk) or DeclineForm(prefix=f"decline-{nomination.pk}")
             decisions.append((nomination, accept, decline))
-    if adds and share_form is None:
-        taking_part = {view.share.institution_id for view in page.shares}
-        share_form = ShareForm(
-            prefix="share",
-            institutions=[i for i in institutions if i.pk not in taking_part and i.station_id != case.station_id],
-        )
     own = _institution_id(request)
     share_rows = [
         (
@@ -221,7 +216,8 @@ def _render_case(
             "case": case,
             "full": scope == "full",
             "decisions": decisions,
-            "share_form": share_form if adds else None,
+            "share_form": share_form if adds else None,  # a refused one; else loaded when its panel opens
+            "share_later": adds and share_form is None,
             "share_rows": share_rows,
             "contacts": list(case.contacts.select_related("institution")) if scope == "full" else [],
             "contact_form": (contact_form or ContactForm(prefix="contact", initial={"reached": True}))
@@ -294,13 +290,26 @@ def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
     return redirect("cases:detail", case.pk)
 
 
+def _new_share_form(case: Case) -> ShareForm:
+    """The institutions that could be added: active, not taking part already, not the case's own station."""
+    today = timezone.localdate()
+    taking_part = {share.institution_id for share in case.shares.all() if share.is_active(today)}
+    institutions = [i for i in active_institutions() if i.pk not in taking_part and i.station_id != case.station_id]
+    return ShareForm(prefix="share", institutions=institutions)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_share(request: HttpRequest, case_id: int) -> HttpResponse:
-    """Add an institution to the case on a legal basis (consent or a statute), in full or summary."""
+    """GET: the form, for the case page's panel when it opens. POST: add an institution to the case on a legal
+    basis (consent or a statute), in full or summary."""
     case = get_case_for_user(request.user, case_id)
     if not may_share(request.user, case):
         raise PermissionDenied
+    if request.method == "GET":
+        if case.status in CLOSED_STATUSES:
+            raise Http404
+        return render(request, "cases/_share_form.html", {"case": case, "share_form": _new_share_form(case)})
     form = ShareForm(request.POST, prefix="share", institutions=active_institutions())
     form.is_valid()
     institution = form.cleaned_data.get("institution")

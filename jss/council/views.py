@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jss.accounts.access import Role, caseworker_membership, coordinates_station
 from jss.audit.services import record_view
@@ -20,7 +20,7 @@ from jss.cases.access import FULL, scopes_for
 from jss.cases.models import Share
 from jss.council import services
 from jss.council.access import get_item_for_user, get_meeting_for_user, visible_meetings
-from jss.council.causes import cause_factors, current_factors
+from jss.council.causes import cause_factors
 from jss.council.forms import FindingsForm, MinutesForm, NoteForm, ScheduleForm
 from jss.council.models import AgendaItem, Meeting, ResearchNote
 from jss.institutions.models import Institution
@@ -97,17 +97,7 @@ def _item_view(
     notes = list(item.research_notes.all())
     open_for_notes = full and (invited or chair) and item.meeting.status == Meeting.Status.SCHEDULED
     note_form = forms.get(("note", item.pk)) or (NoteForm(prefix=f"note-{item.pk}") if open_for_notes else None)
-    findings_form = forms.get(("findings", item.pk))
-    if findings_form is None and chair and item.meeting.status != Meeting.Status.APPROVED:
-        findings_form = FindingsForm(
-            prefix=f"findings-{item.pk}",
-            initial={
-                "decision": item.decision,
-                "risk_rating": item.risk_rating,
-                "note": item.note if full else "",
-                "causes": [c.factor for c in causes],
-            },
-        )
+    findings_form = forms.get(("findings", item.pk))  # a refused one, shown open; else loaded when opened
     today = timezone.localdate()
     actions = item.case.open_actions  # type: ignore[attr-defined]  # prefetched (to_attr) by _render_meeting
     return {
@@ -120,9 +110,7 @@ def _item_view(
         "causes": [str(factors[c.factor]) if c.factor in factors else c.factor for c in causes],
         "note_form": note_form,
         "findings_form": findings_form,
-        # The causes ticked, for the checkboxes written out in the template (16 agendas × 15 causes rendered as
-        # widgets were most of the page's time).
-        "chosen_causes": set(findings_form["causes"].value() or []) if findings_form is not None else set(),
+        "findings_later": chair and item.meeting.status != Meeting.Status.APPROVED,
     }
 
 
@@ -162,7 +150,6 @@ def _render_meeting(
             "meeting": meeting,
             "chair": chair,
             "items": items,
-            "cause_choices": [(factor.code, str(factor)) for factor in current_factors()],
             "invitations": list(meeting.invitations.select_related("institution").order_by("institution__name_ko")),
             "minutes_form": minutes_form if chair and meeting.status == Meeting.Status.HELD else None,
             "locked": meeting.status == Meeting.Status.APPROVED,
@@ -199,12 +186,29 @@ def item_note(request: HttpRequest, item_id: int) -> HttpResponse:
     return _render_meeting(request, item.meeting, forms={("note", item.pk): form}, status=400)
 
 
+def initial_findings(item: AgendaItem) -> FindingsForm:
+    """The findings form as recorded so far (the chair's station owns the case: the note is theirs to see)."""
+    return FindingsForm(
+        prefix=f"findings-{item.pk}",
+        initial={
+            "decision": item.decision,
+            "risk_rating": item.risk_rating,
+            "note": item.note,
+            "causes": list(item.causes.values_list("factor", flat=True)),
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def item_findings(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = get_item_for_user(request.user, item_id)
-    if not coordinates_station(request.user, item.meeting.station_id):
-        raise PermissionDenied
+    """GET: the form, for the meeting page's findings panel when it opens. POST: record the findings."""
+    item = _chair_item(request, item_id)
+    if request.method == "GET":
+        if item.meeting.status == Meeting.Status.APPROVED:
+            raise Http404
+        context = {"form": initial_findings(item), "item": item, "testid": "findings-form"}
+        return render(request, "council/_findings_form.html", context)
     form = FindingsForm(request.POST, prefix=f"findings-{item.pk}")
     from_chair_screen = request.POST.get("screen") == "chair"
     if form.is_valid():
@@ -256,11 +260,7 @@ def _render_chair(
     index = positions.index(item.pk)
     open_meeting = meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.HELD)
     if findings_form is None and open_meeting:
-        findings_form = FindingsForm(
-            prefix=f"findings-{item.pk}",
-            initial={"decision": item.decision, "risk_rating": item.risk_rating, "note": item.note,
-                     "causes": [c.factor for c in item.causes.all()]},
-        )  # fmt: skip
+        findings_form = initial_findings(item)
     may_add = open_meeting and item.case.status in WORKING_STATUSES
     if action_form is None and may_add:
         action_form = ActionForm(prefix="action", choices=add_choices(item.case))

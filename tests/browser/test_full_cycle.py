@@ -139,6 +139,7 @@ def test_a_case_from_nomination_to_closure(
         share.locator("input[name=share-basis][value=statute]").check()
         share.locator("input[name=share-statute][value=domestic-violence-prevention-act]").check()
         share.locator("input[name=share-scope][value=full]").check()
+        screenshot(chair, "2-share-form-loaded-when-opened")
         with chair.expect_navigation():
             share.get_by_role("button", name="이 근거로 추가").click()
         shares = chair.get_by_test_id("share")

@@ -165,7 +165,11 @@ def test_the_station_adds_an_action_from_the_case_page(client, as_user, case, of
 
     station = as_user(officer)
     section = station.get(f"/cases/{case.pk}/").content.decode()
-    assert 'data-testid="add-action-form"' in section
+    assert f'hx-get="{url}"' in section  # the form is loaded when the panel opens
+    assert 'data-testid="add-action-form"' not in section
+    panel = station.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-testid="add-action-form"' in panel
+    assert "<html" not in panel  # the form alone
     assert station.get(url).status_code == 200
     response = station.post(url, form)
     assert response.status_code == 302
@@ -178,7 +182,7 @@ def test_the_station_adds_an_action_from_the_case_page(client, as_user, case, of
     agency_view = as_user(social_worker).get(f"/cases/{case.pk}/").content.decode()
     assert DESCRIPTION not in agency_view, "the agency sees the case in summary"
     assert "아동 심리상담" in agency_view
-    assert 'data-testid="add-action-form"' not in agency_view
+    assert 'data-testid="add-action-panel"' not in agency_view
 
 
 def test_a_bad_action_gets_messages_on_its_fields_and_keeps_the_text(

@@ -394,8 +394,16 @@ def test_adding_an_institution_needs_a_basis_and_keeps_what_was_typed(
     assert as_user(counsellor).post(url, data).status_code == 404
     assert as_user(social_worker).post(url, data).status_code == 403, "a summary nominator does not share"
     coordinator = as_user(officer)
-    assert coordinator.get(url).status_code == 405
-    assert 'data-testid="share-form"' in coordinator.get(f"/cases/{case.pk}/").content.decode()
+    assert as_user(counsellor).get(url).status_code == 404
+    assert as_user(social_worker).get(url).status_code == 403
+    page = coordinator.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="share-panel"' in page
+    assert f'hx-get="{url}"' in page  # the form is loaded when the panel opens
+    assert 'data-testid="share-form"' not in page
+    panel = coordinator.get(url)
+    assert panel.status_code == 200
+    assert 'data-testid="share-form"' in panel.content.decode()
+    assert f'value="{wee_centre.pk}"' in panel.content.decode()  # an institution that may be added
 
     refused = coordinator.post(url, {**data, "share-consent_given_on": "2026-13-45"})
     assert refused.status_code == 400

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -122,6 +123,32 @@ def test_findings_attendance_and_minutes_through_the_page(
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.APPROVED
     assert "회의록 본문" in as_user(social_worker).get(f"/council/{meeting.pk}/").content.decode()
+
+
+@pytest.mark.access_route("council:findings")
+def test_the_findings_panel_of_the_meeting_page_loads_its_form_when_opened(
+    client, as_user, meeting, officer, social_worker
+):
+    item = meeting.items.get()
+    url = f"/council/items/{item.pk}/findings/"
+    page = as_user(officer).get(f"/council/{meeting.pk}/").content.decode()
+    assert f'hx-get="{url}"' in page
+    assert 'data-testid="findings-form"' not in page  # not built until the chair opens the panel
+    item.decision, item.note = "discussed", "상담 연계"
+    item.save()
+    item.causes.create(factor="alcohol")
+    form = as_user(officer).get(url)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert 'data-testid="findings-form"' in html
+    assert '<option value="discussed" selected>' in html
+    assert re.search(r'value="alcohol"[^>]*checked', html)
+    assert "상담 연계" in html
+    assert client.get(url).status_code == 302  # signed out
+    assert as_user(social_worker).get(url).status_code == 403  # invited, not the chair
+    meeting.status = Meeting.Status.APPROVED
+    meeting.save()
+    assert as_user(officer).get(url).status_code == 404
 
 
 def test_the_chair_goes_from_an_agenda_item_to_the_chairs_screen(as_user, meeting, officer, social_worker):
