@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
 
 import django
-from pypdf import PdfReader
+import pikepdf
 
 django.setup()
 for name in ("weasyprint", "fontTools"):  # their INFO lines would drown the figures
@@ -140,7 +140,8 @@ def build(institutions: int, services_each: int) -> None:
 
 
 def pages(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+    with pikepdf.Pdf.open(io.BytesIO(pdf)) as document:
+        return len(document.pages)
 
 
 def cpu_times() -> tuple[float, float]:

