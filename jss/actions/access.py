@@ -30,6 +30,18 @@ def visible_actions(user: object) -> QuerySet[Action]:
     return Action.objects.filter(rule, cases)
 
 
+def own_actions(user: object) -> QuerySet[Action]:
+    """The actions asked of the user's institution that the user may see: `visible_actions` of that
+    institution, without the "or led by, or of the station" alternatives, which it already meets (and which
+    made PostgreSQL join every case to the busiest institution's 2,500 actions)."""
+    membership = caseworker_membership(user)
+    if membership is None:
+        return Action.objects.none()
+    cases = case_rule(user, case="case")
+    assert cases is not None  # a caseworker
+    return Action.objects.filter(cases, institution=membership.institution_id)
+
+
 def get_action_for_user(user: object, action_id: int, *, write: bool = False) -> Action:
     """The action, if the user may see it (everyone who sees an action may also update it)."""
     try:

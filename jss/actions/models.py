@@ -59,7 +59,14 @@ class Action(models.Model):
     class Meta:
         verbose_name = _("support action")
         verbose_name_plural = _("support actions")
-        indexes = [models.Index(fields=["institution", "status", "due_on"], name="actions_inbox_idx")]
+        indexes = [
+            models.Index(fields=["institution", "status", "due_on"], name="actions_inbox_idx"),
+            # The inbox's latest finished actions: read in order, 20 of the busiest institution's 2,500.
+            models.Index(
+                fields=["institution", "-updated_at", "-id"], name="actions_finished_idx",
+                condition=models.Q(status__in=["done", "cancelled"]),
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.case} #{self.pk}"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from jss.accounts.access import Role, caseworker_membership
 from jss.accounts.models import Membership
-from jss.actions.access import taking_part, visible_actions
+from jss.actions.access import own_actions, taking_part, visible_actions
 from jss.actions.models import Action, ActionUpdate
 from jss.cases.access import FULL, fully_shared_cases
 from jss.cases.models import Case
@@ -101,7 +101,7 @@ def inbox(user: object, *, page: int | str | None = 1) -> Inbox:
     membership = caseworker_membership(user)
     if membership is None:
         return Inbox(None, [], [])
-    own = _with_relations(visible_actions(user).filter(institution=membership.institution_id))
+    own = _with_relations(own_actions(user))
     open_page = Paginator(
         own.filter(status__in=(Action.Status.OPEN, Action.Status.IN_PROGRESS)).order_by("due_on", "pk"), OPEN_SHOWN
     ).get_page(page)
@@ -131,12 +131,8 @@ def overdue_count(user: object) -> int:
     if membership is None:
         return 0
     return (
-        visible_actions(user)
-        .filter(
-            institution=membership.institution_id,
-            status__in=(Action.Status.OPEN, Action.Status.IN_PROGRESS),
-            due_on__lt=timezone.localdate(),
-        )
+        own_actions(user)
+        .filter(status__in=(Action.Status.OPEN, Action.Status.IN_PROGRESS), due_on__lt=timezone.localdate())
         .count()
     )
 
