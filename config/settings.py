@@ -184,8 +184,7 @@ SIGN_IN_WINDOW_MINUTES = env_int("JSS_SIGN_IN_WINDOW_MINUTES", default=15)
 # data/risk-packs (docs/risk-packs.md).
 JSS_RISK_PACK_DIRS = env_list("JSS_RISK_PACK_DIRS")
 
-# The directory's booklet: how many processes lay out the sections of a large booklet (0: one more than there
-# are processors, so that sections of unequal length share the processors evenly).
+# The directory's booklet: how many processes lay out the sections of a large booklet (0: one per processor).
 BOOKLET_WORKERS = env_int("JSS_BOOKLET_WORKERS", default=0)
 
 # Transport security: on by default outside debug mode; turn off only behind a proxy that does it.

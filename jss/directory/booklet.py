@@ -421,12 +421,12 @@ def font_faces() -> list[FontFace]:
 
 def booklet_workers(*, services: int) -> int:
     """How many processes lay out a booklet of this many services: one (this process) for a small booklet,
-    where starting processes would cost more than they save; else settings.BOOKLET_WORKERS, or one more than
-    there are processors when that is 0: the sections are of unequal length (the first ones describe most
-    services), and with one process too many the system shares the processors among them evenly."""
+    where starting processes would cost more than they save; else settings.BOOKLET_WORKERS, or one per
+    processor when that is 0 (one more, to even out sections of unequal length, cost a quarter more CPU and
+    was slower: docs/benchmarks.md)."""
     if services < PARALLEL_FROM_SERVICES:
         return 1
-    return settings.BOOKLET_WORKERS or (os.cpu_count() or 1) + 1
+    return settings.BOOKLET_WORKERS or os.cpu_count() or 1
 
 
 def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: str, today: datetime.date) -> bytes:
