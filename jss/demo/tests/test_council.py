@@ -46,7 +46,11 @@ def test_cases_come_from_police_and_protection_institutions_and_are_decided(coun
     assert cases.count() >= council.cases  # and the nominations made through the service now
     nominations = Nomination.objects.all()
     outside = nominations.filter(institution__station__isnull=True).count()
-    assert 0.15 <= outside / nominations.count() <= 0.5, "about a third by protection institutions"
+    assert 0.15 <= outside / nominations.count() <= 0.5, (
+        "about a third by protection institutions",
+        outside,
+        nominations.count(),
+    )
     assert all(nomination.reasons for nomination in nominations)
     declined = cases.filter(status=Case.Status.DECLINED)
     assert 1 <= declined.count() <= 0.35 * council.cases
