@@ -125,9 +125,11 @@ def test_nominations_by_kind_of_institution(report):
         **BOUNDS,
     )
     assert rows
-    assert set(report.cases.nominations.column("nominations")) == {category for category, _count in rows}
-    for category, count in rows:
-        assert report.cases.nominations.cell(category, "nominations").value == count
+    counted = dict(rows)
+    # The table also lists kinds that nominated only in the previous period, with none in this one.
+    assert set(counted) <= set(report.cases.nominations.column("nominations"))
+    for category in report.cases.nominations.column("nominations"):
+        assert report.cases.nominations.cell(category, "nominations").value == counted.get(category, 0), category
 
 
 def test_support_actions_on_time(report):
