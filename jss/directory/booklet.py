@@ -35,6 +35,7 @@ from jss.lib.pdf import PageLabels, PartRenderer, cyclic_garbage_collector_pause
 from jss.regions.models import Region
 
 TEMPLATE = "directory/booklet.html"
+STYLESHEET = "directory/booklet.css"  # shared by the parts: jss.lib.pdf parses it once per process
 GROUPINGS = {
     "target": ("targets", TaxonomyTerm.Vocabulary.TARGET),
     "service_type": ("types", TaxonomyTerm.Vocabulary.SERVICE_TYPE),
@@ -222,14 +223,13 @@ def _matching(criteria: Criteria, *, now: datetime.datetime) -> QuerySet[Service
     return matching_services(criteria, now=now).filter(status=Service.Status.ACTIVE)
 
 
-def booklet_services(criteria: Criteria, *, now: datetime.datetime) -> list[Service]:
-    """Active services of active member institutions that match, each with its institution, its
-    institution's locations and public phones, and its terms, hours and phones: a fixed number of queries."""
-    matching = _matching(criteria, now=now).values("pk")
+def booklet_services(matching: QuerySet[Service]) -> list[Service]:
+    """The `matching` services (`_matching`), each with its institution, its institution's locations and
+    public phones, and its hours and phones: a fixed number of queries."""
     public_phones = Phone.objects.filter(kind__in=PUBLIC_PHONE_KINDS).order_by("kind", "id")
     hours = Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at"))
     services: list[Service] = list(
-        Service.objects.filter(pk__in=matching)
+        Service.objects.filter(pk__in=matching.values("pk"))
         .select_related("service_area")
         .prefetch_related(hours, Prefetch("phones", queryset=public_phones, to_attr="public_phones"))
         .order_by("pk")
@@ -257,14 +257,13 @@ class ServiceTerms:
     languages: list[TaxonomyTerm] = field(default_factory=list)
 
 
-def service_terms(criteria: Criteria, *, now: datetime.datetime) -> dict[int, ServiceTerms]:
+def service_terms(matching: QuerySet[Service]) -> dict[int, ServiceTerms]:
     """The terms of the services `booklet_services` reads, by service id: the links as pairs of ids and the
     few dozen terms once (5,000 services have 25,000 links: as model instances they took a second)."""
     terms = {term.pk: term for term in TaxonomyTerm.objects.all()}
-    matching = _matching(criteria, now=now).values("pk")
     found: dict[int, ServiceTerms] = {}
     for relation in ("targets", "types", "languages"):
-        links = getattr(Service, relation).through.objects.filter(service__in=matching)
+        links = getattr(Service, relation).through.objects.filter(service__in=matching.values("pk"))
         for service_id, term_id in links.values_list("service_id", "taxonomyterm_id"):
             getattr(found.setdefault(service_id, ServiceTerms()), relation).append(terms[term_id])
     for listed in found.values():
@@ -330,8 +329,9 @@ def booklet_content(*, criteria: Criteria, group_by: str, now: datetime.datetime
     they find a word in a dictionary; and they are known before any page is laid out, so the sections can still
     be laid out side by side."""
     relation, vocabulary = GROUPINGS[group_by]
-    services = booklet_services(criteria, now=now)
-    terms = service_terms(criteria, now=now)
+    matching = _matching(criteria, now=now)
+    services = booklet_services(matching)
+    terms = service_terms(matching)
     none = ServiceTerms()
     texts = [
         ServiceText(
@@ -456,12 +456,8 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
         PartRenderer(base_url=base_url, workers=workers) as renderer,  # the workers start while the data is read
     ):
         booklet = booklet_content(criteria=criteria, group_by=group_by, now=now)
-        shared = {
-            "booklet": booklet,
-            "paper": paper,
-            "font_faces": font_faces(),
-            "described_earlier": pgettext("booklet", "Described earlier:"),
-        }
+        shared = {"booklet": booklet, "paper": paper, "described_earlier": pgettext("booklet", "Described earlier:")}
+        stylesheet = render_to_string(STYLESHEET, {"booklet": booklet, "paper": paper, "font_faces": font_faces()})
 
         def html(part: str, **values: Any) -> str:
             return render_to_string(TEMPLATE, shared | {"part": part} | values)
@@ -481,7 +477,8 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
             for number, section in enumerate(booklet.sections, start=1)
         ]
         futures = {
-            number: renderer.submit(htmls[number]) for number in sorted(range(len(htmls)), key=lambda n: -len(htmls[n]))
+            number: renderer.submit(htmls[number], stylesheet=stylesheet)
+            for number in sorted(range(len(htmls)), key=lambda n: -len(htmls[n]))
         }
         parts = [futures[number].result() for number in range(len(htmls))]
         labels = [PageLabels(style=PageLabels.LOWER_ROMAN)] + [
@@ -498,6 +495,6 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
                 for line in booklet.index
             ]
             index = html("index", page_prefix=f"{index_number}-", index_lines=index_lines)
-            parts.append(renderer.submit(index).result())
+            parts.append(renderer.submit(index, stylesheet=stylesheet).result())
             labels.append(PageLabels(style=PageLabels.DECIMAL, prefix=f"{index_number}-"))
     return join_parts(parts, labels=labels)

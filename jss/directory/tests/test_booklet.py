@@ -246,11 +246,16 @@ def test_the_contents_and_the_index_point_at_the_pages_where_the_entries_are(lon
         assert outline[title] == f"{number}-1"
         assert f"{number}-1" in links
     assert outline[index_title] == f"{index_number}-1"
-    # The fonts are embedded.
+    # The fonts are embedded, and they are the stylesheet's (each worker parses it once, with its @font-face
+    # rules: laid out with other font settings, the text would fall back to Noto Sans CJK).
+    names = set()
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+            names.add(str(font.get_object()["/BaseFont"]))
+    if booklet.font_faces():
+        assert any("Pretendard-GOV" in name for name in names), names
 
 
 @needs_pdftotext
