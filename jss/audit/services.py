@@ -78,6 +78,14 @@ def record(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record() must run inside the transaction of the write it audits (use a service)")
+    with transaction.atomic():  # a savepoint: a failed insert leaves the caller's transaction usable
+        return _append(actor, verb, target, detail, purpose=purpose)
+
+
+def _append(
+    actor: Any, verb: str, target: models.Model | None, detail: dict[str, Any] | None, *, purpose: str
+) -> AccessEvent:
+    """The event, chained to the head (locked until the caller's transaction ends)."""
     _check_detail(detail or {})
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     institution_id = None
@@ -85,26 +93,25 @@ def record(
         membership = getattr(user, "membership", None)
         institution_id = membership.institution_id if membership is not None else None
     target_type, target_id = target_label(target)
-    with transaction.atomic():  # a savepoint: a failed insert leaves the caller's transaction usable
-        head, _created = ChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_hash": GENESIS_HASH, "length": 0}
-        )
-        event = AccessEvent(
-            occurred_at=timezone.now(),
-            actor=user,
-            actor_institution_id=institution_id,
-            verb=verb,
-            target_type=target_type,
-            target_id=target_id,
-            purpose=purpose,
-            detail=json.loads(json.dumps(detail or {})),
-            previous_hash=head.last_hash,
-        )
-        event.hash = _event_hash(head.last_hash, _hashed_fields(event))
-        event.save()
-        head.last_hash = event.hash
-        head.length += 1
-        head.save(update_fields=["last_hash", "length"])
+    head, _created = ChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"last_hash": GENESIS_HASH, "length": 0}
+    )
+    event = AccessEvent(
+        occurred_at=timezone.now(),
+        actor=user,
+        actor_institution_id=institution_id,
+        verb=verb,
+        target_type=target_type,
+        target_id=target_id,
+        purpose=purpose,
+        detail=json.loads(json.dumps(detail or {})),
+        previous_hash=head.last_hash,
+    )
+    event.hash = _event_hash(head.last_hash, _hashed_fields(event))
+    event.save()
+    head.last_hash = event.hash
+    head.length += 1
+    head.save(update_fields=["last_hash", "length"])
     return event
 
 
@@ -140,9 +147,13 @@ def verify_chain() -> tuple[bool, str]:
     return True, f"{count} events, chain intact"
 
 
-@transaction.atomic
 def record_view(
     actor: Any, verb: str, target: models.Model | None, *, purpose: str, detail: dict[str, Any] | None = None
 ) -> None:
-    """Audit a view of personal data (a read, so there is no surrounding write transaction)."""
-    record(actor, verb, target, detail, purpose=purpose)
+    """Audit a view of personal data. A read has no write transaction around it: the event is a transaction of
+    its own, which needs no savepoint (two round trips to the database fewer on every page that shows a case)."""
+    if transaction.get_connection().in_atomic_block:
+        record(actor, verb, target, detail, purpose=purpose)
+        return
+    with transaction.atomic():
+        _append(actor, verb, target, detail, purpose=purpose)

@@ -220,12 +220,9 @@ def age_band(person: Person, today: datetime.date) -> str:
     return _("in their %(decade)ds") % {"decade": age // 10 * 10}
 
 
-def _members(user: object, rows: list[CasePerson], scope: str) -> list[MemberView]:
+def _members(rows: list[CasePerson], scope: str, seen: set[int]) -> list[MemberView]:
+    """The case's persons; `seen` the ones the reader may open (jss.people.access)."""
     full = scope == FULL
-    openable: set[int] = set()
-    if full and rows:
-        ids = [row.person_id for row in rows]
-        openable = set(visible_persons(user).filter(pk__in=ids).values_list("pk", flat=True))
     today = timezone.localdate()
     return [
         MemberView(
@@ -233,7 +230,7 @@ def _members(user: object, rows: list[CasePerson], scope: str) -> list[MemberVie
             role_label=row.get_role_display(),
             name=row.person.full_name if full else "",
             code=row.person.code if full else "",
-            person_id=row.person_id if row.person_id in openable else None,
+            person_id=row.person_id if full and row.person_id in seen else None,
             age_band=age_band(row.person, today),
             sex=row.person.get_sex_display(),
             area=row.person.region.name if row.person.region else "—",
@@ -329,17 +326,25 @@ def _statute_name(code: str) -> str:
     return str(basis) if basis is not None else code
 
 
-def _timeline(user: object, case: Case, members: list[CasePerson], scope: str) -> tuple[list[TimelineEntry], int]:
+def _person_ids(members: list[CasePerson]) -> set[int]:
+    """The case's persons and, for one merged into another since, that other record: its reports, assessments
+    and flags are the other record's now."""
+    return {row.person_id for row in members} | {
+        row.person.merged_into_id for row in members if row.person.merged_into_id is not None
+    }
+
+
+def _timeline(
+    user: object, case: Case, members: list[CasePerson], scope: str, seen: set[int]
+) -> tuple[list[TimelineEntry], int]:
+    """`seen`: which of the case's persons (`_person_ids`) the reader may open."""
     language = content_language()
     reasons = {code: str(label) for code, label in Nomination.Reason.choices}
     events = list(CaseEvent.objects.filter(case=case).select_related("institution"))
     names = _institution_names(events)
     entries = [_event_entry(event, names, reasons) for event in events]
 
-    # A person merged into another since: their reports, assessments and flags are the other record's now.
-    person_ids = {row.person_id for row in members} | {
-        row.person.merged_into_id for row in members if row.person.merged_into_id is not None
-    }
+    person_ids = _person_ids(members)
     about = {row.person_id: row for row in members}
     full = scope == FULL
 
@@ -374,13 +379,7 @@ def _timeline(user: object, case: Case, members: list[CasePerson], scope: str) -
         .select_related("institution")
         .order_by("completed_at")
     )
-    # A completed assessment opens for whoever may see its person (jss.risk.access): asked of these persons
-    # alone, not as "among every person the reader may see" (that subquery reads them all: seconds nationally).
-    seen = set(
-        visible_persons(user).filter(pk__in={a.person_id for a in assessments}).values_list("pk", flat=True)
-        if assessments
-        else []
-    )
+    # A completed assessment opens for whoever may see its person (jss.risk.access).
     openable = {a.pk for a in assessments if a.person_id in seen}
     for assessment in assessments:
         pack = pack_for(assessment)
@@ -454,8 +453,12 @@ def case_page(user: object, case: Case, *, scope: str) -> CasePage:
     full = scope == FULL
     rows = list(CasePerson.objects.filter(case=case).select_related("person__region"))
     rows.sort(key=lambda row: (ROLE_ORDER.get(row.role, 9), row.pk))
-    members = _members(user, rows, scope)
-    timeline, hidden_reports = _timeline(user, case, rows, scope)
+    # Which of its persons the reader may open, asked once for the persons table and the risk identifications, of
+    # these persons alone (not as "among every person the reader may see": that subquery reads them all).
+    person_ids = _person_ids(rows)
+    seen = set(visible_persons(user).filter(pk__in=person_ids).values_list("pk", flat=True)) if person_ids else set()
+    members = _members(rows, scope, seen)
+    timeline, hidden_reports = _timeline(user, case, rows, scope, seen)
     nominations = list(
         Nomination.objects.filter(case=case).select_related("institution", "nominated_by", "decided_by")
         .order_by("created_at", "pk")

@@ -52,7 +52,7 @@ def test_secretariat_home_counts_members_and_growth(as_user, secretariat, child_
 
 def test_home_page_query_count_is_fixed(as_user, secretariat, django_assert_num_queries):
     client = as_user(secretariat)
-    with django_assert_num_queries(13):  # 11, and the joint council's overdue decisions and next meeting
+    with django_assert_num_queries(10):  # 8, and the joint council's overdue decisions and next meeting
         client.get("/")
 
 

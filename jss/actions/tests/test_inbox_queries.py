@@ -18,7 +18,7 @@ def test_the_inbox_does_not_grow_in_queries(
 ):
     client = as_user(social_worker)
     client.get("/actions/")
-    with django_assert_num_queries(19) as counted:  # with what it asked of others, and the open actions counted
+    with django_assert_num_queries(14) as counted:  # with what it asked of others, and the open actions counted
         client.get("/actions/")
     # A second case, shared in full this time, with open and finished actions of the agency.
     victim = reports.person("문", "서아", "1990-06-01")

@@ -2,9 +2,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from jss.audit.models import AccessEvent, AppendOnlyError, ChainHead
-from jss.audit.services import record, verify_chain
+from jss.audit.services import record, record_view, verify_chain
 
 
 def test_events_are_chained_and_verify(db, social_worker):
@@ -100,6 +101,27 @@ def test_detail_refuses_floats_and_huge_numbers(db, social_worker):
 def test_record_outside_a_transaction_is_refused(social_worker):
     with pytest.raises(RuntimeError, match="inside the transaction"):
         record(social_worker, "thing.view", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_view_is_recorded_in_a_transaction_of_its_own_without_a_savepoint(social_worker):
+    """A page that shows personal data records the view outside any transaction: the event is chained like
+    any other, and written without a savepoint (inside someone's transaction it still gets one)."""
+    with CaptureQueriesContext(connection) as alone:
+        record_view(social_worker, "thing.view", social_worker, purpose="case page", detail={"scope": "full"})
+    assert not [query for query in alone.captured_queries if "SAVEPOINT" in query["sql"].upper()]
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside:
+        record_view(social_worker, "thing.view", None, purpose="case page")
+    assert [query for query in inside.captured_queries if "SAVEPOINT" in query["sql"].upper()]
+    first, second = AccessEvent.objects.filter(verb="thing.view").order_by("id")
+    assert (first.verb, first.purpose, first.detail, first.target_type) == (
+        "thing.view",
+        "case page",
+        {"scope": "full"},
+        "accounts.user",
+    )
+    assert second.previous_hash == first.hash
+    assert verify_chain()[0] is True
 
 
 def test_events_written_after_the_check_started_do_not_look_like_tampering(db, social_worker, monkeypatch):

@@ -299,7 +299,7 @@ def test_the_case_page_does_not_grow_in_queries(
     client = as_user(officer)
     url = f"/cases/{nomination.case_id}/"
     client.get(url)
-    with django_assert_num_queries(29) as counted:
+    with django_assert_num_queries(24) as counted:
         client.get(url)
     reports.report(timezone.now() - datetime.timedelta(days=1), victim=family["victim"], suspect=family["suspect"])
     nominate(family, officer, reasons=["escalation"])

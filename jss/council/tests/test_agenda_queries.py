@@ -50,7 +50,7 @@ def test_the_meeting_page_does_not_grow_in_queries_with_the_agenda(
         )  # fmt: skip
     client = as_user(request.getfixturevalue(reader))
     client.get(f"/council/{small.pk}/")
-    with django_assert_num_queries({"officer": 22, "social_worker": 23}[reader]) as counted:
+    with django_assert_num_queries({"officer": 17, "social_worker": 18}[reader]) as counted:
         client.get(f"/council/{small.pk}/")
     with django_assert_num_queries(len(counted.captured_queries)):
         response = client.get(f"/council/{big.pk}/")

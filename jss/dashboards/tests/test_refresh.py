@@ -50,11 +50,11 @@ def test_a_dashboard_reads_what_the_refresh_kept(as_user, world, secretariat, of
     # The trend's months as counted by the refresh: one query instead of 24, the same numbers.
     assert MonthlyReports.objects.filter(scope_key="province").count() == 24
     client = as_user(secretariat)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         counted = client.get("/dashboards/province/").context["dashboard"].trend
     assert [(p.month, p.count, p.before) for p in counted.points] == [(p.month, p.count, p.before) for p in live.points]
     assert sum(p.count for p in counted.points) == 3  # the world's reports of the last 12 months
     coordinator = as_user(officer)
     coordinator.get("/dashboards/station/")  # reads the kept report back once
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         coordinator.get("/dashboards/station/")

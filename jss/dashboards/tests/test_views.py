@@ -116,11 +116,11 @@ def test_the_dashboard_reads_the_kept_report_and_keeps_one_when_there_is_none(as
 @pytest.mark.parametrize(
     ("url", "persona", "queries"),
     [
-        ("/dashboards/province/", "secretariat", 37),
-        ("/dashboards/station/", "officer", 38),
-        ("/dashboards/station/", "secretariat", 39),
-        ("/dashboards/institution/", "social_worker", 12),
-        ("/dashboards/head/", "head", 13),
+        ("/dashboards/province/", "secretariat", 34),
+        ("/dashboards/station/", "officer", 35),
+        ("/dashboards/station/", "secretariat", 36),
+        ("/dashboards/institution/", "social_worker", 9),
+        ("/dashboards/head/", "head", 10),
     ],
 )
 def test_queries_do_not_grow_with_the_data(request, as_user, world, django_assert_num_queries, url, persona, queries):

@@ -84,9 +84,9 @@ def test_the_preview_shows_every_problem_before_anything_is_saved(
 ):
     owner = as_user(officer)
     pending = pending_id(upload(owner))
-    # session, user, membership, the upload, regions, recorded references, the header's institution, and the
-    # session refresh (update in a savepoint); one more per 500 rows would come from the references.
-    with django_assert_num_queries(10):
+    # session, user, membership, the upload, regions, recorded references, the header's institution (the session
+    # is renewed at most once a minute); one more per 500 rows would come from the references.
+    with django_assert_num_queries(7):
         response = owner.get(f"/imports/{pending}/")
     assert response.status_code == 200
     preview = response.context["preview"]

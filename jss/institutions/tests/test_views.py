@@ -38,11 +38,11 @@ def test_institution_list_query_count_does_not_grow_with_institutions(
     from tests.factories import make_institution
 
     client = as_user(secretariat)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get("/institutions/")
     for number in range(5):
         make_institution(f"extra-{number}", f"추가기관{number}")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get("/institutions/")
 
 

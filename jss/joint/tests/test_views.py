@@ -226,7 +226,7 @@ def test_the_register_reads_in_a_fixed_number_of_queries(
 
     reader = as_user(social_worker)
     services.record_decision(joint_meeting, decision_data(child_protection), actor=secretariat)
-    with django_assert_num_queries(12) as few:
+    with django_assert_num_queries(9) as few:
         reader.get("/joint/decisions/")
     for _ in range(4):
         services.record_decision(joint_meeting, decision_data(child_protection, dongbu_station), actor=secretariat)
@@ -241,9 +241,9 @@ def test_the_meeting_pages_read_in_a_fixed_number_of_queries(
 
     office = as_user(secretariat)
     services.record_decision(joint_meeting, decision_data(child_protection), actor=secretariat)
-    with django_assert_num_queries(14) as few:
+    with django_assert_num_queries(11) as few:
         office.get(f"/joint/{joint_meeting.pk}/")
-    with django_assert_num_queries(8) as listing:
+    with django_assert_num_queries(5) as listing:
         office.get("/joint/")
     for n in range(3):
         services.add_item(joint_meeting, services.ItemData(kind="other", title=f"기타 {n}"), actor=secretariat)

@@ -8,7 +8,7 @@ def test_members_see_regions_and_stations(as_user, client, social_worker, strang
     assert client.get("/regions/").status_code == 302
     assert as_user(stranger).get("/regions/").status_code == 403
     member = as_user(social_worker)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = member.get("/regions/")
     page = response.content.decode()
     assert "노형동" in page

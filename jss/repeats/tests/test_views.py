@@ -101,7 +101,7 @@ def test_the_list_does_not_grow_in_queries_with_more_flags(
 ):
     client.force_login(officer)
     client.get("/repeats/")
-    with django_assert_num_queries(19) as few:
+    with django_assert_num_queries(14) as few:
         client.get("/repeats/")
     extra = reports.person("김", "하나", "1970-01-01"), reports.person("박", "두리", "1969-01-01")
     reports.report(ago(3), victim=extra[0], suspect=extra[1], threat_to_kill=True)
