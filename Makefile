@@ -13,7 +13,7 @@ DEMO_PORT ?= 8000
 help:
 	@echo "make demo           start JSS on SQLite with the Jeju demo network at http://$(DEMO_HOST):$(DEMO_PORT)/"
 	@echo "make test           run the whole test suite on SQLite (browser tests included)"
-	@echo "make test-postgres  the same suite on PostgreSQL (DATABASE_URL, default $(DATABASE_URL_POSTGRES))"
+	@echo "make test-postgres  the suite on PostgreSQL but the browser tests (DATABASE_URL, default $(DATABASE_URL_POSTGRES))"
 	@echo "make check          ruff, mypy, makemigrations --check, translations, check --deploy"
 	@echo "make messages       update the Korean catalogue after changing user-facing strings"
 	@echo "make lock           re-resolve requirements.lock from pyproject.toml"
@@ -70,8 +70,10 @@ demo: install assets var/secret_key var/field_keys var/blind_index_key
 test: install assets
 	env -u DATABASE_URL $(PY) -m pytest -n auto --dist loadfile -q
 
+# The browser tests run once, in `make test`: they test the pages, and every query behind them is tested on
+# PostgreSQL by the rest of the suite (they would add about three minutes to CI).
 test-postgres: install assets
-	DATABASE_URL="$${DATABASE_URL:-$(DATABASE_URL_POSTGRES)}" $(PY) -m pytest -n auto --dist loadfile -q
+	DATABASE_URL="$${DATABASE_URL:-$(DATABASE_URL_POSTGRES)}" $(PY) -m pytest -n auto --dist loadfile -q -m "not browser"
 
 test-fast: install
 	$(PY) -m pytest -q -m "not browser"
