@@ -457,7 +457,15 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
     ):
         booklet = booklet_content(criteria=criteria, group_by=group_by, now=now)
         shared = {"booklet": booklet, "paper": paper, "described_earlier": pgettext("booklet", "Described earlier:")}
-        stylesheet = render_to_string(STYLESHEET, {"booklet": booklet, "paper": paper, "font_faces": font_faces()})
+        stylesheet = render_to_string(
+            STYLESHEET,
+            {
+                "booklet": booklet,
+                "paper": paper,
+                "font_faces": font_faces(),
+                "demo_label": _("Demo data: the contacts are fictional"),  # at the foot of every page
+            },
+        )
 
         def html(part: str, **values: Any) -> str:
             return render_to_string(TEMPLATE, shared | {"part": part} | values)

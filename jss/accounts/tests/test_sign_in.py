@@ -1,4 +1,5 @@
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -73,7 +74,7 @@ def test_a_session_is_renewed_at_most_once_a_minute(client, social_worker, monke
     from jss.accounts import middleware
 
     clock = [1_800_000_000]
-    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+    monkeypatch.setattr(middleware, "time", SimpleNamespace(time=lambda: clock[0]))
     client.post("/accounts/sign-in/", {"username": "social-worker", "password": PASSWORD})
     [session] = Session.objects.all()
     signed_in = session.expire_date

@@ -248,14 +248,14 @@ def test_the_contents_and_the_index_point_at_the_pages_where_the_entries_are(lon
     assert outline[index_title] == f"{index_number}-1"
     # The fonts are embedded, and they are the stylesheet's (each worker parses it once, with its @font-face
     # rules: laid out with other font settings, the text would fall back to Noto Sans CJK).
-    names = set()
+    font_names: set[str] = set()
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
-            names.add(str(font.get_object()["/BaseFont"]))
+            font_names.add(str(font.get_object()["/BaseFont"]))
     if booklet.font_faces():
-        assert any("Pretendard-GOV" in name for name in names), names
+        assert any("Pretendard-GOV" in name for name in font_names), font_names
 
 
 @needs_pdftotext
@@ -310,6 +310,8 @@ def test_no_staff_contact_is_printed(booklet_directory, social_worker):
 @needs_pdftotext
 def test_demo_data_is_marked_as_fictional(booklet_directory):
     assert "fictional" in text_of(render(language="en"))
+    # At the foot of every page, in Korean too (the words come into the stylesheet from Python).
+    assert "시연용 데이터: 연락처는 실제 정보가 아닙니다" in text_of(render(language="ko"))
     Institution.objects.update(is_sample=False)
     assert "fictional" not in text_of(render(language="en"))
 
