@@ -456,7 +456,7 @@ def render_booklet(*, criteria: Criteria, group_by: str, paper: str, language: s
         PartRenderer(base_url=base_url, workers=workers) as renderer,  # the workers start while the data is read
     ):
         booklet = booklet_content(criteria=criteria, group_by=group_by, now=now)
-        shared = {"booklet": booklet, "paper": paper, "described_earlier": pgettext("booklet", "Described earlier:")}
+        shared = {"booklet": booklet, "described_earlier": pgettext("booklet", "Described earlier:")}
         stylesheet = render_to_string(
             STYLESHEET,
             {

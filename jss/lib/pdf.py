@@ -13,7 +13,6 @@ give back PDF bytes.
 
 The parts of one document share a stylesheet: it is given as CSS text and parsed once per process (with its
 fonts), not once per part from a `<style>` in each part's HTML (30 ms and the font files read again, each part).
-A part's HTML may still carry a short `<style>` of its own (its page numbers, say).
 """
 
 from __future__ import annotations
