@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-import holidays
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from jss.directory.hours import Hours, hours_in_words, is_open, is_public_holiday
 from jss.directory.models import EntryChange, MembershipApplication, OpeningHours, Phone, Service, TaxonomyTerm
 from jss.directory.search import text_filter
 from jss.institutions.models import Institution
+from jss.lib.names import localized
 from jss.regions.models import Region
 
 PUBLIC_STATUSES = [Institution.Status.ACTIVE]
@@ -33,24 +33,45 @@ class Criteria:
     always_open: bool = False
 
 
+@dataclass(frozen=True)
+class ServiceSummary:
+    """A service as a result list shows it, in the active language. Read as rows, not model instances: a page
+    of 20 institutions shows up to 60 services, and their terms and hours as instances were a third of a search
+    request's time."""
+
+    pk: int
+    name: str
+    description: str
+    temporarily_closed: bool
+    always_open: bool
+    open_now: bool
+    targets: list[str]
+    types: list[str]
+    hours: str
+    contact_name: str  # the JSS contact for referrals (shown to members only); "" when none or inactive
+    contact_phone: str
+
+
+@dataclass(frozen=True)
+class InstitutionSummary:
+    """An institution as a result list shows it, in the active language (read as rows, as `ServiceSummary`)."""
+
+    pk: int
+    name: str
+    category: str
+    place: str  # "제주시 한림읍": its region, after the region's parent
+    phones: list[tuple[str, str]]  # (kind, number): its own numbers, not its services', no fax
+
+
 @dataclass
 class EntryResult:
-    institution: Institution
-    services: list[Service] = field(default_factory=list)  # the first SHOWN_SERVICES matching ones, in full
+    institution: InstitutionSummary
+    services: list[ServiceSummary] = field(default_factory=list)  # the first SHOWN_SERVICES matching ones
     matching: int = 0  # how many of its services match
 
     @property
     def more(self) -> int:
         return self.matching - len(self.services)
-
-
-@functools.cache
-def _korean_holidays(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.country_holidays("KR", years=year))
-
-
-def is_public_holiday(day: datetime.date) -> bool:
-    return day in _korean_holidays(day.year)
 
 
 def open_now_filter(now: datetime.datetime) -> Q:
@@ -118,8 +139,8 @@ def search_directory(
     """One page of institutions with at least one matching service, each with its first matching services;
     and the total number of such institutions.
 
-    Only the services a result list shows are loaded in full (with terms, hours and contact): model
-    instances, not SQL, are what a search request spends its time on."""
+    Only the services a result list shows are read in full (with terms, hours and contact), as rows made into
+    summaries: model instances, not SQL, were what a search request spent its time on."""
     matching = matching_services(criteria, now=now)
     ranked = list(  # every matching institution's id, in the order of the list (at most a few thousand ints)
         matching.order_by("institution__name_ko", "institution_id").values_list("institution_id", flat=True)
@@ -129,12 +150,7 @@ def search_directory(
     page_ids = ranked[(page - 1) * limit : page * limit]
     if not page_ids:
         return [], total
-    by_id = (
-        Institution.objects.select_related("region__parent")
-        .prefetch_related(Prefetch("phones", queryset=Phone.objects.exclude(kind=Phone.Kind.FAX)))
-        .in_bulk(page_ids)
-    )
-    rows = [by_id[pk] for pk in page_ids]
+    institutions = institution_summaries(page_ids)
     matches: dict[int, list[int]] = {pk: [] for pk in page_ids}
     for service_id, institution_id, _name in (
         matching.filter(institution_id__in=page_ids)
@@ -143,40 +159,93 @@ def search_directory(
     ):
         matches[institution_id].append(service_id)
     shown = [pk for ids in matches.values() for pk in ids[:SHOWN_SERVICES]]
-    services = (
-        Service.objects.filter(pk__in=shown)
-        .defer("search_text")
-        .select_related("referral_contact__user")
-        .prefetch_related(
-            Prefetch("targets", queryset=TaxonomyTerm.objects.order_by("position")),
-            Prefetch("types", queryset=TaxonomyTerm.objects.order_by("position")),
-            Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at")),
-        )
-        .in_bulk()
-    )
+    services = service_summaries(shown, now=now)
     return [
         EntryResult(
             institution=institution,
             services=[services[pk] for pk in matches[institution.pk][:SHOWN_SERVICES]],
             matching=len(matches[institution.pk]),
         )
-        for institution in rows
+        for institution in (institutions[pk] for pk in page_ids)
     ], total
 
 
-def is_open(service: Service, now: datetime.datetime) -> bool:
-    """For display, from prefetched hours (no query)."""
-    if service.status != Service.Status.ACTIVE:
-        return False
-    if service.always_open:
-        return True
-    local = timezone.localtime(now)
-    if is_public_holiday(local.date()) and not service.open_on_holidays:
-        return False
-    return any(
-        hours.weekday == local.weekday() and hours.opens_at <= local.time() < hours.closes_at
-        for hours in service.hours.all()
-    )
+def institution_summaries(institutions: list[int]) -> dict[int, InstitutionSummary]:
+    """The institutions with these ids as a result list shows them, in two queries."""
+    phones: dict[int, list[tuple[str, str]]] = {pk: [] for pk in institutions}
+    for institution_id, kind, number in (
+        Phone.objects.filter(institution_id__in=institutions, service=None)
+        .exclude(kind=Phone.Kind.FAX)
+        .order_by("kind", "pk")
+        .values_list("institution_id", "kind", "number")
+    ):
+        phones[institution_id].append((str(Phone.Kind(kind).label), number))
+    rows = Institution.objects.filter(pk__in=institutions).values_list(
+        "pk", "name_ko", "name_en", "category", "region__name_ko", "region__name_en", "region__parent__name_ko",
+        "region__parent__name_en",
+    )  # fmt: skip
+    return {
+        pk: InstitutionSummary(
+            pk=pk,
+            name=localized(name_ko, name_en),
+            category=str(Institution.Category(category).label),
+            place=" ".join(
+                name for name in (localized(parent_ko or "", parent_en or ""), localized(region_ko, region_en)) if name
+            ),
+            phones=phones[pk],
+        )
+        for pk, name_ko, name_en, category, region_ko, region_en, parent_ko, parent_en in rows
+    }
+
+
+def _term_names(through: Any, services: list[int]) -> dict[int, list[str]]:
+    """Each service's terms of one vocabulary (the targets' or types' through table), in taxonomy order."""
+    names: dict[int, list[str]] = {pk: [] for pk in services}
+    for service_id, name_ko, name_en in (
+        through.objects.filter(service_id__in=services)
+        .order_by("taxonomyterm__position")
+        .values_list("service_id", "taxonomyterm__name_ko", "taxonomyterm__name_en")
+    ):
+        names[service_id].append(localized(name_ko, name_en))
+    return names
+
+
+def service_summaries(services: list[int], *, now: datetime.datetime) -> dict[int, ServiceSummary]:
+    """The services with these ids as a result list shows them, in four queries."""
+    targets = _term_names(Service.targets.through, services)
+    types = _term_names(Service.types.through, services)
+    periods: dict[int, list[Hours]] = {pk: [] for pk in services}
+    for service_id, weekday, opens_at, closes_at in (
+        OpeningHours.objects.filter(service_id__in=services)
+        .order_by("weekday", "opens_at")
+        .values_list("service_id", "weekday", "opens_at", "closes_at")
+    ):
+        periods[service_id].append(Hours(weekday, opens_at, closes_at))
+    rows = Service.objects.filter(pk__in=services).values_list(
+        "pk", "name_ko", "name_en", "description_ko", "description_en", "status", "always_open", "open_on_holidays",
+        "referral_contact__user__full_name", "referral_contact__user__username", "referral_contact__user__is_active",
+        "referral_contact__work_phone",
+    )  # fmt: skip
+    summaries = {}
+    for row in rows:
+        pk, name_ko, name_en, description_ko, description_en, status, always_open, on_holidays = row[:8]
+        full_name, username, active, work_phone = row[8:]
+        summaries[pk] = ServiceSummary(
+            pk=pk,
+            name=localized(name_ko, name_en),
+            description=localized(description_ko, description_en),
+            temporarily_closed=status == Service.Status.TEMPORARILY_CLOSED,
+            always_open=always_open,
+            open_now=is_open(
+                status=status, always_open=always_open, open_on_holidays=on_holidays, periods=periods[pk], now=now
+            ),
+            targets=targets[pk],
+            types=types[pk],
+            hours=hours_in_words(always_open=always_open, open_on_holidays=on_holidays, periods=periods[pk]),
+            contact_name=(full_name or username) if active else "",
+            contact_phone=(work_phone or "") if active else "",
+        )
+    return summaries
 
 
 def entry(institution: Institution) -> Institution:

@@ -2,8 +2,10 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.utils import translation
 
-from jss.directory.queries import Criteria, search_directory
+from jss.directory.models import Phone, Service
+from jss.directory.queries import Criteria, InstitutionSummary, search_directory
 from jss.directory.services import terms
 from jss.directory.tests.conftest import service
 
@@ -16,7 +18,7 @@ CHUSEOK_NOON = datetime.datetime(2026, 9, 25, 12, 0, tzinfo=SEOUL)  # a Friday a
 def names(criteria: Criteria, now: datetime.datetime = TUESDAY_NOON) -> set[str]:
     results, total = search_directory(criteria, now=now)
     assert total == len(results)
-    return {result.institution.name_ko for result in results}
+    return {result.institution.name for result in results}
 
 
 @pytest.mark.parametrize(
@@ -96,10 +98,10 @@ def test_a_result_shows_its_first_three_matching_services_in_full_and_counts_the
     service(directory["child"], "라 교육", types=terms("service_type", ["education"]))
 
     results, _total = search_directory(Criteria(query="상담"), now=TUESDAY_NOON)
-    child = next(result for result in results if result.institution == directory["child"])
-    assert [s.name_ko for s in child.services] == ["가 상담", "나 상담", "다 상담"]  # by name, the lesson left out
+    child = next(result for result in results if result.institution.pk == directory["child"].pk)
+    assert [s.name for s in child.services] == ["가 상담", "나 상담", "다 상담"]  # by name, the lesson left out
     assert (child.matching, child.more) == (5, 2)  # 4 new ones and 아동학대 피해아동 상담
-    assert [t.code for t in child.services[0].types.all()] == ["counselling"]
+    assert child.services[0].types == ["상담"]
 
     page = client.get("/directory/", {"q": "상담"}, headers={"HX-Request": "true"}).content.decode()
     assert "조건에 맞는 서비스 2개 더 보기" in page
@@ -109,4 +111,61 @@ def test_results_are_paged_by_institution_name(directory):
     first, total = search_directory(Criteria(), now=TUESDAY_NOON, limit=2)
     second, _ = search_directory(Criteria(), now=TUESDAY_NOON, page=2, limit=2)
     assert total == 4
-    assert [r.institution.name_ko for r in first + second] == sorted(i.name_ko for i in directory.values())
+    assert [r.institution.name for r in first + second] == sorted(i.name_ko for i in directory.values())
+
+
+def test_a_result_shows_a_service_in_the_readers_language_with_its_hours_and_contact(directory, social_worker):
+    def child_service(now: datetime.datetime = TUESDAY_NOON):
+        results, _total = search_directory(Criteria(query="아동학대"), now=now)
+        [result] = results
+        [summary] = result.services
+        return summary
+
+    summary = child_service()
+    assert (summary.name, summary.targets, summary.types) == (
+        "아동학대 피해아동 상담",
+        ["아동", "가족"],
+        ["상담", "사례관리"],
+    )
+    assert summary.hours == "월요일–금요일 09:00–18:00 (공휴일 휴무)"
+    assert (summary.open_now, child_service(TUESDAY_NIGHT).open_now, child_service(CHUSEOK_NOON).open_now) == (
+        True,
+        False,
+        False,
+    )
+    assert (summary.contact_name, summary.contact_phone) == (social_worker.full_name, "064-000-7001")
+    with translation.override("en"):
+        english = child_service()
+    assert (english.name, english.targets, english.hours) == (
+        "Counselling for abused children",
+        ["Children", "Families"],
+        "Monday–Friday 09:00–18:00 (closed on public holidays)",
+    )
+
+    Service.objects.filter(name_ko="아동학대 피해아동 상담").update(status=Service.Status.TEMPORARILY_CLOSED)
+    social_worker.is_active = False
+    social_worker.save()
+    closed = child_service()
+    assert (closed.temporarily_closed, closed.open_now, closed.contact_name, closed.contact_phone) == (
+        True,
+        False,
+        "",
+        "",
+    )
+
+
+def test_a_result_shows_the_institutions_kind_place_and_own_numbers_but_no_fax(directory):
+    elder = directory["elder"]
+    Phone.objects.create(institution=elder, number="064-000-1502", kind=Phone.Kind.FAX)
+    Phone.objects.create(institution=elder, number="064-000-1503", kind=Phone.Kind.HOTLINE)
+    Phone.objects.create(institution=elder, service=elder.services.get(), number="064-000-1504")
+    results, _total = search_directory(Criteria(query="노인학대"), now=TUESDAY_NOON)
+    assert [result.institution for result in results] == [
+        InstitutionSummary(
+            pk=elder.pk,
+            name="서귀포노인보호전문기관",
+            category="노인보호전문기관",
+            place="서귀포시 동홍동",
+            phones=[("24시간 긴급전화", "064-000-1503"), ("대표번호", "064-000-1501")],
+        )
+    ]
