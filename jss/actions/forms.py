@@ -17,6 +17,22 @@ from jss.actions.services import ActionData, EditData, UpdateData
 INPUT = {"class": "krds-input"}
 SELECT = {"class": "krds-form-select"}
 DATE = {"type": "date", "class": "krds-input"}
+FOLLOWS_INSTITUTION = {**SELECT, "data-follows": "institution"}  # see GroupedSelect
+
+
+class GroupedSelect(forms.Select):
+    """A select whose options say which group they belong to (`data-group`: the group's id), so that
+    static/jss/choices.js can offer only the chosen institution's people and services."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.group_of: dict[str, str] = {}  # option value -> group id
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.group_of:
+            option["attrs"]["data-group"] = self.group_of[str(value)]
+        return option
 
 
 class ObjectChoiceField(forms.ChoiceField):
@@ -30,11 +46,15 @@ class ObjectChoiceField(forms.ChoiceField):
     def set_objects(self, objects: Sequence[Any] = (), *, groups: Sequence[tuple[Any, Sequence[Any]]] = ()) -> None:
         self.objects = {str(item.pk): item for item in objects}
         choices: list[Any] = [("", self.blank), *((str(item.pk), str(item)) for item in objects)]
+        group_of: dict[str, str] = {}
         for label, members in groups:
             if members:
                 self.objects |= {str(item.pk): item for item in members}
                 choices.append((str(label), [(str(item.pk), _label(item)) for item in members]))
+                group_of |= {str(item.pk): str(label.pk) for item in members}
         self.choices = choices
+        if isinstance(self.widget, GroupedSelect):
+            self.widget.group_of = group_of
 
     def clean(self, value: Any) -> Any:
         value = super().clean(value)
@@ -58,11 +78,11 @@ class ActionForm(forms.Form):
         },
     )
     responsible = ObjectChoiceField(
-        label=_("Responsible person"), required=False, widget=forms.Select(attrs=SELECT),
+        label=_("Responsible person"), required=False, widget=GroupedSelect(attrs=FOLLOWS_INSTITUTION),
         help_text=_("Optional: a caseworker of the institution. Without one, its JSS contacts get the reminders."),
     )  # fmt: skip
     service = ObjectChoiceField(
-        label=_("Service from the directory"), required=False, widget=forms.Select(attrs=SELECT),
+        label=_("Service from the directory"), required=False, widget=GroupedSelect(attrs=FOLLOWS_INSTITUTION),
         help_text=_("A service of the responsible institution, or describe it in words below."),
     )  # fmt: skip
     service_text = forms.CharField(

@@ -170,6 +170,10 @@ def test_the_station_adds_an_action_from_the_case_page(client, as_user, case, of
     panel = station.get(url, headers={"HX-Request": "true"}).content.decode()
     assert 'data-testid="add-action-form"' in panel
     assert "<html" not in panel  # the form alone
+    # each person and service says whose it is, for static/jss/choices.js to offer only the chosen institution's
+    assert f'<option value="{social_worker.pk}" data-group="{child_protection.pk}">' in panel
+    assert f'<option value="{counselling.pk}" data-group="{child_protection.pk}">' in panel
+    assert 'data-follows="institution"' in panel
     assert station.get(url).status_code == 200
     response = station.post(url, form)
     assert response.status_code == 302
