@@ -169,7 +169,7 @@ class TimelineEntry:
     kind: str  # "event", "report", "assessment", "flag"
     title: str
     text: str = ""
-    institution: str = ""
+    institution: str = ""  # who: the institution, and for the case's events and assessments the staff member
     url: str = ""
     band: BandView | None = None
     marker: str = ""  # a short note beside the title ("in the nomination", "dismissed")
@@ -247,9 +247,17 @@ def _institution_names(events: list[CaseEvent]) -> dict[int, str]:
     return {institution.pk: institution.name for institution in Institution.objects.filter(pk__in=ids)}
 
 
+def _who(institution: Institution | None, person: Any) -> str:
+    """ "제주동부경찰서 · 고태훈": the institution and the member of its staff who acted (a colleague's name, as
+    on an action's page; never a case person's)."""
+    return " · ".join(
+        part for part in (institution.name if institution else "", person.get_full_name() if person else "") if part
+    )
+
+
 def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str]) -> TimelineEntry:
     detail: dict[str, Any] = event.detail or {}
-    institution = event.institution.name if event.institution else ""
+    institution = _who(event.institution, event.actor)
     if event.kind == "nominate":
         title = _("Nominated for the working council")
         text = ", ".join(reasons.get(code, code) for code in detail.get("reasons", []))
@@ -340,7 +348,7 @@ def _timeline(
     """`seen`: which of the case's persons (`_person_ids`) the reader may open."""
     language = content_language()
     reasons = {code: str(label) for code, label in Nomination.Reason.choices}
-    events = list(CaseEvent.objects.filter(case=case).select_related("institution"))
+    events = list(CaseEvent.objects.filter(case=case).select_related("institution", "actor"))
     names = _institution_names(events)
     entries = [_event_entry(event, names, reasons) for event in events]
 
@@ -376,7 +384,7 @@ def _timeline(
 
     assessments = list(
         Assessment.objects.filter(person_id__in=person_ids, status=Assessment.Status.COMPLETE)
-        .select_related("institution")
+        .select_related("institution", "assessor")
         .order_by("completed_at")
     )
     # A completed assessment opens for whoever may see its person (jss.risk.access).
@@ -389,7 +397,7 @@ def _timeline(
             TimelineEntry(
                 assessment.completed_at or assessment.updated_at, "assessment", _("Risk identification"),
                 " · ".join(part for part in (who(assessment.person_id), instrument) if part),
-                assessment.institution.name,
+                _who(assessment.institution, assessment.assessor),
                 url=reverse("risk:assessment", args=[assessment.pk]) if assessment.pk in openable else "",
                 band=band,
                 marker=_("band set by the professional") if assessment.is_overridden else "",
