@@ -343,16 +343,15 @@ def _person_ids(members: list[CasePerson]) -> set[int]:
 
 
 def _timeline(
-    user: object, case: Case, members: list[CasePerson], scope: str, seen: set[int]
+    user: object, case: Case, members: list[CasePerson], scope: str, *, person_ids: set[int], seen: set[int]
 ) -> tuple[list[TimelineEntry], int]:
-    """`seen`: which of the case's persons (`_person_ids`) the reader may open."""
+    """`person_ids`: the case's persons (`_person_ids`); `seen`: which of them the reader may open."""
     language = content_language()
     reasons = {code: str(label) for code, label in Nomination.Reason.choices}
     events = list(CaseEvent.objects.filter(case=case).select_related("institution", "actor"))
     names = _institution_names(events)
     entries = [_event_entry(event, names, reasons) for event in events]
 
-    person_ids = _person_ids(members)
     about = {row.person_id: row for row in members}
     full = scope == FULL
 
@@ -466,7 +465,7 @@ def case_page(user: object, case: Case, *, scope: str) -> CasePage:
     person_ids = _person_ids(rows)
     seen = set(visible_persons(user).filter(pk__in=person_ids).values_list("pk", flat=True)) if person_ids else set()
     members = _members(rows, scope, seen)
-    timeline, hidden_reports = _timeline(user, case, rows, scope, seen)
+    timeline, hidden_reports = _timeline(user, case, rows, scope, person_ids=person_ids, seen=seen)
     nominations = list(
         Nomination.objects.filter(case=case).select_related("institution", "nominated_by", "decided_by")
         .order_by("created_at", "pk")
