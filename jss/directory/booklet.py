@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from jss.directory.hours import hours_in_words
 from jss.directory.models import Location, OpeningHours, Phone, Service, TaxonomyTerm
 from jss.directory.queries import PUBLIC_PHONE_KINDS, Criteria, matching_services
 from jss.institutions.models import Institution
@@ -46,8 +47,6 @@ FONT_FILES = {400: "PretendardGOV-Regular.subset", 500: "PretendardGOV-Medium.su
 # Both copies KRDS ships, the WOFF first: WeasyPrint unpacks it in 0.02 s, the WOFF2 (same glyphs) in 0.35 s, on
 # every render. Each is a subset of Hangul; a missing glyph, or missing files, fall back to Noto Sans CJK KR.
 FONT_FORMATS = ["woff", "woff2"]
-WEEKDAYS = 7
-LAST_MINUTE = datetime.time(23, 59)
 # From this many service entries (a service under two targets counts twice) the sections are laid out in
 # worker processes: below it, starting them costs more than they save (docs/benchmarks.md).
 PARALLEL_FROM_SERVICES = 1000
@@ -107,66 +106,12 @@ class Booklet:
 
 
 @functools.cache
-def _weekday_names(language: str) -> tuple[str, ...]:
-    with translation.override(language):
-        return (
-            pgettext("short weekday", "Mon"), pgettext("short weekday", "Tue"), pgettext("short weekday", "Wed"),
-            pgettext("short weekday", "Thu"), pgettext("short weekday", "Fri"), pgettext("short weekday", "Sat"),
-            pgettext("short weekday", "Sun"),
-        )  # fmt: skip
-
-
-@functools.cache
 def _fact_labels(language: str) -> tuple[str, ...]:
     with translation.override(language):
         return (
             _("Service type"), _("For"), _("Eligibility"), _("Fee"), _("Hours"), _("Languages"), _("Area served"),
             _("Phone"), _("How to apply"),
         )  # fmt: skip
-
-
-def _short_weekday(day: int) -> str:
-    return _weekday_names(translation.get_language())[day]
-
-
-def _days_in_words(first: int, last: int) -> str:
-    if (first, last) == (0, 6):
-        return _("Every day")
-    if (first, last) == (0, 4):
-        return _("Weekdays")
-    if (first, last) == (5, 6):
-        return _("Weekends")
-    if first == last:
-        return _short_weekday(first)
-    return f"{_short_weekday(first)}–{_short_weekday(last)}"
-
-
-def _clock(time: datetime.time) -> str:
-    return "24:00" if time == LAST_MINUTE else f"{time:%H:%M}"
-
-
-def hours_in_words(service: Service) -> str:
-    """The opening hours in words, e.g. "평일 09:00–18:00 · 토 09:00–13:00 · 공휴일 휴무" (from the prefetched
-    hours: no query). Overnight periods are stored split at midnight and read so: "금 18:00–24:00 · 토 00:00–09:00"."""
-    if service.always_open:
-        return _("Open 24 hours, every day")
-    periods: list[list[OpeningHours]] = [[] for _day in range(WEEKDAYS)]
-    for hours in service.hours.all():
-        periods[hours.weekday].append(hours)
-    times = [", ".join(f"{_clock(h.opens_at)}–{_clock(h.closes_at)}" for h in day) for day in periods]
-    parts = []
-    day = 0
-    while day < WEEKDAYS:
-        last = day
-        while last + 1 < WEEKDAYS and times[last + 1] == times[day]:
-            last += 1
-        if times[day]:
-            parts.append(f"{_days_in_words(day, last)} {times[day]}")
-        day = last + 1
-    if not parts:
-        return _("Hours: ask by phone")
-    parts.append(_("Open on public holidays") if service.open_on_holidays else _("Closed on public holidays"))
-    return " · ".join(parts)
 
 
 def ages_in_words(service: Service) -> str:
@@ -309,7 +254,9 @@ def facts_in_words(service: Service, terms: ServiceTerms) -> str:
         f"{targets} ({ages})" if targets and ages else targets or ages,
         service.eligibility,
         fee,
-        hours_in_words(service),
+        hours_in_words(
+            always_open=service.always_open, open_on_holidays=service.open_on_holidays, periods=service.hours.all()
+        ),
         _names(terms.languages),
         service.service_area.name,
         ", ".join(_phones_in_words(service.public_phones)),  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 """Opening hours: open now (Korea time, Korean public holidays) and the hours in words, from a service's periods.
 
-Pure functions on values, so that an entry page (OpeningHours instances) and a result list (rows read as
-tuples) share them."""
+Pure functions on values, so that an entry page (OpeningHours instances), a result list (rows read as tuples)
+and the booklet share them."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from collections.abc import Iterable
 from typing import NamedTuple, Protocol
 
 import holidays
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from jss.directory.models import OpeningHours, Service
+from jss.directory.models import Service
+
+DAYS_IN_WEEK = 7
+LAST_MINUTE = datetime.time(23, 59)  # a period to midnight ends here ("24:00")
 
 
 class Period(Protocol):
@@ -58,26 +62,58 @@ def is_open(
     )
 
 
+# The words every entry repeats are translated once per language (a booklet of 5,000 services asked for them
+# a hundred thousand times: half a second).
+@functools.cache
+def _weekday_names(language: str) -> tuple[str, ...]:
+    with translation.override(language):
+        return (
+            pgettext("short weekday", "Mon"), pgettext("short weekday", "Tue"), pgettext("short weekday", "Wed"),
+            pgettext("short weekday", "Thu"), pgettext("short weekday", "Fri"), pgettext("short weekday", "Sat"),
+            pgettext("short weekday", "Sun"),
+        )  # fmt: skip
+
+
+def _short_weekday(day: int) -> str:
+    return _weekday_names(translation.get_language())[day]
+
+
+def _days_in_words(first: int, last: int) -> str:
+    if (first, last) == (0, 6):
+        return _("Every day")
+    if (first, last) == (0, 4):
+        return _("Weekdays")
+    if (first, last) == (5, 6):
+        return _("Weekends")
+    if first == last:
+        return _short_weekday(first)
+    return f"{_short_weekday(first)}–{_short_weekday(last)}"
+
+
+def _clock(time: datetime.time) -> str:
+    return "24:00" if time == LAST_MINUTE else f"{time:%H:%M}"
+
+
 def hours_in_words(*, always_open: bool, open_on_holidays: bool, periods: Iterable[Period]) -> str:
-    """ "24시간 연중무휴", or days grouped by identical hours: "월–금 09:00–18:00, 토 10:00–17:00"."""
+    """The opening hours in words, the same on screen and in the booklet: "평일 09:00–18:00 · 토 09:00–13:00 ·
+    공휴일 휴무". Runs of days with the same hours are joined; overnight periods are stored split at midnight and
+    read so: "금 18:00–24:00 · 토 00:00–09:00"."""
     if always_open:
-        return _("24 hours, every day")
-    by_times: dict[str, list[int]] = {}
+        return _("Open 24 hours, every day")
+    by_day: list[list[Period]] = [[] for _day in range(DAYS_IN_WEEK)]
     for period in periods:
-        by_times.setdefault(f"{period.opens_at:%H:%M}–{period.closes_at:%H:%M}", []).append(period.weekday)
-    if not by_times:
-        return _("Hours not given")
-    names = dict(OpeningHours.Weekday.choices)
+        by_day[period.weekday].append(period)
+    times = [", ".join(f"{_clock(p.opens_at)}–{_clock(p.closes_at)}" for p in day) for day in by_day]
     parts = []
-    for times, days in sorted(by_times.items(), key=lambda item: min(item[1])):
-        days = sorted(set(days))
-        consecutive = days == list(range(days[0], days[-1] + 1))
-        if len(days) > 2 and consecutive:
-            label = f"{names[days[0]]}–{names[days[-1]]}"
-        else:
-            label = ", ".join(str(names[day]) for day in days)
-        parts.append(f"{label} {times}")
-    text = ", ".join(parts)
-    if not open_on_holidays:
-        text += " " + _("(closed on public holidays)")
-    return text
+    day = 0
+    while day < DAYS_IN_WEEK:
+        last = day
+        while last + 1 < DAYS_IN_WEEK and times[last + 1] == times[day]:
+            last += 1
+        if times[day]:
+            parts.append(f"{_days_in_words(day, last)} {times[day]}")
+        day = last + 1
+    if not parts:
+        return _("Hours: ask by phone")
+    parts.append(_("Open on public holidays") if open_on_holidays else _("Closed on public holidays"))
+    return " · ".join(parts)

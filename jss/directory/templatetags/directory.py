@@ -26,7 +26,7 @@ def open_at(service: Service, now: datetime.datetime) -> bool:
 
 @register.filter
 def hours_text(service: Service) -> str:
-    """ "24시간 연중무휴", or days grouped by identical hours: "월–금 09:00–18:00, 토 10:00–17:00"."""
+    """ "평일 09:00–18:00 · 토 09:00–13:00 · 공휴일 휴무" (jss.directory.hours, as in the booklet)."""
     return hours.hours_in_words(
         always_open=service.always_open, open_on_holidays=service.open_on_holidays, periods=service.hours.all()
     )

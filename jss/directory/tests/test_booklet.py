@@ -20,10 +20,10 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from jss.directory import booklet
-from jss.directory.booklet import booklet_content, hours_in_words, render_booklet
+from jss.directory.booklet import booklet_content, render_booklet
 from jss.directory.models import Service
 from jss.directory.queries import Criteria
-from jss.directory.services import EntryData, HoursData, PhoneData, terms, update_entry
+from jss.directory.services import EntryData, PhoneData, terms, update_entry
 from jss.directory.tests.conftest import entry, region, service
 from jss.institutions.models import Institution
 from jss.lib import pdf as pdf_parts
@@ -335,31 +335,6 @@ def test_the_booklet_reads_the_directory_in_a_fixed_number_of_queries(booklet_di
     with translation.override("ko"), django_assert_num_queries(11):
         bigger = booklet_content(criteria=Criteria(), group_by="target", now=timezone.now())
     assert (booklet.institution_count, bigger.institution_count) == (5, 10)
-
-
-SATURDAY_MORNING = [HoursData(weekday=5, opens_at=datetime.time(9), closes_at=datetime.time(13))]
-WEEKDAYS = [HoursData(weekday=day, opens_at=datetime.time(9), closes_at=datetime.time(18)) for day in range(5)]
-WEDNESDAY_NIGHT = [HoursData(weekday=2, opens_at=datetime.time(18), closes_at=datetime.time(23, 59))]
-
-
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        ({"always_open": True, "hours": []}, "Open 24 hours, every day"),
-        ({"hours": WEEKDAYS}, "Weekdays 09:00–18:00 · Closed on public holidays"),
-        (
-            {"hours": WEEKDAYS + SATURDAY_MORNING, "open_on_holidays": True},
-            "Weekdays 09:00–18:00 · Sat 09:00–13:00 · Open on public holidays",
-        ),
-        ({"hours": WEDNESDAY_NIGHT}, "Wed 18:00–24:00 · Closed on public holidays"),
-        ({"hours": []}, "Hours: ask by phone"),
-    ],
-    ids=["always", "office", "saturday", "night", "unknown"],
-)
-def test_hours_in_words(booklet_directory, values, expected):
-    made = service(booklet_directory["child"], "운영 시간 시험", **values)
-    with translation.override("en"):
-        assert hours_in_words(Service.objects.prefetch_related("hours").get(pk=made.pk)) == expected
 
 
 @pytest.mark.parametrize(

@@ -127,7 +127,7 @@ def test_a_result_shows_a_service_in_the_readers_language_with_its_hours_and_con
         ["아동", "가족"],
         ["상담", "사례관리"],
     )
-    assert summary.hours == "월요일–금요일 09:00–18:00 (공휴일 휴무)"
+    assert summary.hours == "평일 09:00–18:00 · 공휴일 휴무"
     assert (summary.open_now, child_service(TUESDAY_NIGHT).open_now, child_service(CHUSEOK_NOON).open_now) == (
         True,
         False,
@@ -139,7 +139,7 @@ def test_a_result_shows_a_service_in_the_readers_language_with_its_hours_and_con
     assert (english.name, english.targets, english.hours) == (
         "Counselling for abused children",
         ["Children", "Families"],
-        "Monday–Friday 09:00–18:00 (closed on public holidays)",
+        "Weekdays 09:00–18:00 · Closed on public holidays",
     )
 
     Service.objects.filter(name_ko="아동학대 피해아동 상담").update(status=Service.Status.TEMPORARILY_CLOSED)
