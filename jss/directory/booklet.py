@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from jss.directory.hours import hours_in_words
+from jss.directory.hours import service_hours_in_words
 from jss.directory.models import Location, OpeningHours, Phone, Service, TaxonomyTerm
 from jss.directory.queries import PUBLIC_PHONE_KINDS, Criteria, matching_services
 from jss.institutions.models import Institution
@@ -254,9 +254,7 @@ def facts_in_words(service: Service, terms: ServiceTerms) -> str:
         f"{targets} ({ages})" if targets and ages else targets or ages,
         service.eligibility,
         fee,
-        hours_in_words(
-            always_open=service.always_open, open_on_holidays=service.open_on_holidays, periods=service.hours.all()
-        ),
+        service_hours_in_words(service),
         _names(terms.languages),
         service.service_area.name,
         ", ".join(_phones_in_words(service.public_phones)),  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ LAST_MINUTE = datetime.time(23, 59)  # a period to midnight ends here ("24:00")
 
 
 class Period(Protocol):
-    """One opening period on one weekday (0 = Monday): an OpeningHours, or a `Hours` row."""
+    """One opening period on one weekday (0 = Monday): an OpeningHours, or a `PeriodRow`."""
 
     @property
     def weekday(self) -> int: ...
@@ -32,7 +32,9 @@ class Period(Protocol):
     def closes_at(self) -> datetime.time: ...
 
 
-class Hours(NamedTuple):
+class PeriodRow(NamedTuple):
+    """A period read as a row (jss.directory.queries.service_summaries)."""
+
     weekday: int
     opens_at: datetime.time
     closes_at: datetime.time
@@ -57,8 +59,30 @@ def is_open(
     local = timezone.localtime(now)
     if is_public_holiday(local.date()) and not open_on_holidays:
         return False
+    now_time = local.time()
     return any(
-        period.weekday == local.weekday() and period.opens_at <= local.time() < period.closes_at for period in periods
+        period.weekday == local.weekday()
+        and period.opens_at <= now_time
+        and (now_time < period.closes_at or period.closes_at == LAST_MINUTE)  # a period to midnight: to its end
+        for period in periods
+    )
+
+
+def service_is_open(service: Service, now: datetime.datetime) -> bool:
+    """`is_open` for a service with its hours prefetched (no query)."""
+    return is_open(
+        status=service.status,
+        always_open=service.always_open,
+        open_on_holidays=service.open_on_holidays,
+        periods=service.hours.all(),
+        now=now,
+    )
+
+
+def service_hours_in_words(service: Service) -> str:
+    """`hours_in_words` for a service with its hours prefetched (no query)."""
+    return hours_in_words(
+        always_open=service.always_open, open_on_holidays=service.open_on_holidays, periods=service.hours.all()
     )
 
 

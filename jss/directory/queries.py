@@ -6,10 +6,11 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from jss.directory.hours import Hours, hours_in_words, is_open, is_public_holiday
+from jss.accounts.models import Membership
+from jss.directory.hours import LAST_MINUTE, PeriodRow, hours_in_words, is_open, is_public_holiday
 from jss.directory.models import EntryChange, MembershipApplication, OpeningHours, Phone, Service, TaxonomyTerm
 from jss.directory.search import text_filter
 from jss.institutions.models import Institution
@@ -19,6 +20,7 @@ from jss.regions.models import Region
 PUBLIC_STATUSES = [Institution.Status.ACTIVE]
 VISIBLE_SERVICE_STATUSES = [Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
 PUBLIC_PHONE_KINDS = [Phone.Kind.MAIN, Phone.Kind.HOTLINE, Phone.Kind.FAX]  # "other" may be a staff line
+LISTED_PHONE_KINDS = [Phone.Kind.MAIN, Phone.Kind.HOTLINE]  # beside an institution in a result list
 STALE_AFTER = datetime.timedelta(days=183)  # about six months
 
 
@@ -45,11 +47,11 @@ class ServiceSummary:
     temporarily_closed: bool
     always_open: bool
     open_now: bool
-    targets: list[str]
-    types: list[str]
+    targets: tuple[str, ...]
+    types: tuple[str, ...]
     hours: str
-    contact_name: str  # the JSS contact for referrals (shown to members only); "" when none or inactive
-    contact_phone: str
+    contact_name: str = ""  # the JSS contact for referrals: read for members only; "" when none or inactive
+    contact_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class InstitutionSummary:
     name: str
     category: str
     place: str  # "제주시 한림읍": its region, after the region's parent
-    phones: list[tuple[str, str]]  # (kind, number): its own numbers, not its services', no fax
+    phones: tuple[tuple[str, str], ...]  # (kind, number): its own main number and hotline, not its services'
 
 
 @dataclass
@@ -77,8 +79,8 @@ class EntryResult:
 def open_now_filter(now: datetime.datetime) -> Q:
     """Services open at `now` (Korea time): 24/7 ones, or within today's hours unless a holiday closes them."""
     local = timezone.localtime(now)
-    within_hours = Q(
-        hours__weekday=local.weekday(), hours__opens_at__lte=local.time(), hours__closes_at__gt=local.time()
+    within_hours = Q(hours__weekday=local.weekday(), hours__opens_at__lte=local.time()) & (
+        Q(hours__closes_at__gt=local.time()) | Q(hours__closes_at=LAST_MINUTE)  # open to midnight
     )
     if is_public_holiday(local.date()):
         within_hours &= Q(open_on_holidays=True)
@@ -134,10 +136,11 @@ SHOWN_SERVICES = 3  # per institution in a result list; the entry page has the r
 
 
 def search_directory(
-    criteria: Criteria, *, now: datetime.datetime, page: int = 1, limit: int = PAGE_SIZE
+    criteria: Criteria, *, now: datetime.datetime, page: int = 1, limit: int = PAGE_SIZE, with_contacts: bool = False
 ) -> tuple[list[EntryResult], int]:
     """One page of institutions with at least one matching service, each with its first matching services;
-    and the total number of such institutions.
+    and the total number of such institutions. The services' JSS contacts are read `with_contacts` only (for
+    members: a visitor's request never holds them).
 
     Only the services a result list shows are read in full (with terms, hours and contact), as rows made into
     summaries: model instances, not SQL, were what a search request spent its time on."""
@@ -159,7 +162,7 @@ def search_directory(
     ):
         matches[institution_id].append(service_id)
     shown = [pk for ids in matches.values() for pk in ids[:SHOWN_SERVICES]]
-    services = service_summaries(shown, now=now)
+    services = service_summaries(shown, now=now, with_contacts=with_contacts)
     return [
         EntryResult(
             institution=institution,
@@ -170,17 +173,17 @@ def search_directory(
     ], total
 
 
-def institution_summaries(institutions: list[int]) -> dict[int, InstitutionSummary]:
+def institution_summaries(institution_ids: list[int]) -> dict[int, InstitutionSummary]:
     """The institutions with these ids as a result list shows them, in two queries."""
-    phones: dict[int, list[tuple[str, str]]] = {pk: [] for pk in institutions}
+    kinds, categories = dict(Phone.Kind.choices), dict(Institution.Category.choices)
+    phones: dict[int, list[tuple[str, str]]] = {pk: [] for pk in institution_ids}
     for institution_id, kind, number in (
-        Phone.objects.filter(institution_id__in=institutions, service=None)
-        .exclude(kind=Phone.Kind.FAX)
+        Phone.objects.filter(institution_id__in=institution_ids, service=None, kind__in=LISTED_PHONE_KINDS)
         .order_by("kind", "pk")
         .values_list("institution_id", "kind", "number")
     ):
-        phones[institution_id].append((str(Phone.Kind(kind).label), number))
-    rows = Institution.objects.filter(pk__in=institutions).values_list(
+        phones[institution_id].append((str(kinds.get(kind, kind)), number))
+    rows = Institution.objects.filter(pk__in=institution_ids).values_list(
         "pk", "name_ko", "name_en", "category", "region__name_ko", "region__name_en", "region__parent__name_ko",
         "region__parent__name_en",
     )  # fmt: skip
@@ -188,48 +191,55 @@ def institution_summaries(institutions: list[int]) -> dict[int, InstitutionSumma
         pk: InstitutionSummary(
             pk=pk,
             name=localized(name_ko, name_en),
-            category=str(Institution.Category(category).label),
+            category=str(categories.get(category, category)),
             place=" ".join(
                 name for name in (localized(parent_ko or "", parent_en or ""), localized(region_ko, region_en)) if name
             ),
-            phones=phones[pk],
+            phones=tuple(phones[pk]),
         )
         for pk, name_ko, name_en, category, region_ko, region_en, parent_ko, parent_en in rows
     }
 
 
-def _term_names(through: Any, services: list[int]) -> dict[int, list[str]]:
+def _term_names(through: type[Model], service_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """Each service's terms of one vocabulary (the targets' or types' through table), in taxonomy order."""
-    names: dict[int, list[str]] = {pk: [] for pk in services}
+    names: dict[int, list[str]] = {pk: [] for pk in service_ids}
     for service_id, name_ko, name_en in (
-        through.objects.filter(service_id__in=services)
+        through._default_manager.filter(service_id__in=service_ids)
         .order_by("taxonomyterm__position")
         .values_list("service_id", "taxonomyterm__name_ko", "taxonomyterm__name_en")
     ):
         names[service_id].append(localized(name_ko, name_en))
-    return names
+    return {pk: tuple(terms) for pk, terms in names.items()}
 
 
-def service_summaries(services: list[int], *, now: datetime.datetime) -> dict[int, ServiceSummary]:
-    """The services with these ids as a result list shows them, in four queries."""
-    targets = _term_names(Service.targets.through, services)
-    types = _term_names(Service.types.through, services)
-    periods: dict[int, list[Hours]] = {pk: [] for pk in services}
+def service_summaries(
+    service_ids: list[int], *, now: datetime.datetime, with_contacts: bool = False
+) -> dict[int, ServiceSummary]:
+    """The services with these ids as a result list shows them, in four queries (five `with_contacts`)."""
+    targets = _term_names(Service.targets.through, service_ids)
+    types = _term_names(Service.types.through, service_ids)
+    periods: dict[int, list[PeriodRow]] = {pk: [] for pk in service_ids}
     for service_id, weekday, opens_at, closes_at in (
-        OpeningHours.objects.filter(service_id__in=services)
+        OpeningHours.objects.filter(service_id__in=service_ids)
         .order_by("weekday", "opens_at")
         .values_list("service_id", "weekday", "opens_at", "closes_at")
     ):
-        periods[service_id].append(Hours(weekday, opens_at, closes_at))
-    rows = Service.objects.filter(pk__in=services).values_list(
-        "pk", "name_ko", "name_en", "description_ko", "description_en", "status", "always_open", "open_on_holidays",
-        "referral_contact__user__full_name", "referral_contact__user__username", "referral_contact__user__is_active",
-        "referral_contact__work_phone",
+        periods[service_id].append(PeriodRow(weekday, opens_at, closes_at))
+    rows = list(
+        Service.objects.filter(pk__in=service_ids).values_list(
+            "pk", "name_ko", "name_en", "description_ko", "description_en", "status", "always_open",
+            "open_on_holidays", "referral_contact_id",
+        )
     )  # fmt: skip
+    contacts: dict[int, Membership] = {}
+    if with_contacts:
+        contacts = Membership.objects.filter(
+            pk__in={row[-1] for row in rows if row[-1] is not None}, user__is_active=True
+        ).select_related("user").in_bulk()  # fmt: skip
     summaries = {}
-    for row in rows:
-        pk, name_ko, name_en, description_ko, description_en, status, always_open, on_holidays = row[:8]
-        full_name, username, active, work_phone = row[8:]
+    for pk, name_ko, name_en, description_ko, description_en, status, always_open, on_holidays, contact_id in rows:
+        contact = contacts.get(contact_id) if contact_id is not None else None
         summaries[pk] = ServiceSummary(
             pk=pk,
             name=localized(name_ko, name_en),
@@ -242,8 +252,8 @@ def service_summaries(services: list[int], *, now: datetime.datetime) -> dict[in
             targets=targets[pk],
             types=types[pk],
             hours=hours_in_words(always_open=always_open, open_on_holidays=on_holidays, periods=periods[pk]),
-            contact_name=(full_name or username) if active else "",
-            contact_phone=(work_phone or "") if active else "",
+            contact_name=contact.user.get_full_name() if contact else "",
+            contact_phone=contact.work_phone if contact else "",
         )
     return summaries
 

@@ -46,7 +46,8 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     now = timezone.now()
     page = max(1, min(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1000))
-    results, total = search_directory(form.criteria(), now=now, page=page)
+    show_contacts = is_member(request.user)
+    results, total = search_directory(form.criteria(), now=now, page=page, with_contacts=show_contacts)
     context = {
         "form": form,
         "results": results,
@@ -55,7 +56,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "has_more": page * PAGE_SIZE < total,
         "shown_until": min(page * PAGE_SIZE, total),
         "now": now,
-        "show_contacts": is_member(request.user),
+        "show_contacts": show_contacts,
     }
     if request.headers.get("HX-Request"):
         return render(request, "directory/_results.html", context)

@@ -15,21 +15,13 @@ register = template.Library()
 
 @register.filter
 def open_at(service: Service, now: datetime.datetime) -> bool:
-    return hours.is_open(
-        status=service.status,
-        always_open=service.always_open,
-        open_on_holidays=service.open_on_holidays,
-        periods=service.hours.all(),
-        now=now,
-    )
+    return hours.service_is_open(service, now)
 
 
 @register.filter
 def hours_text(service: Service) -> str:
     """ "평일 09:00–18:00 · 토 09:00–13:00 · 공휴일 휴무" (jss.directory.hours, as in the booklet)."""
-    return hours.hours_in_words(
-        always_open=service.always_open, open_on_holidays=service.open_on_holidays, periods=service.hours.all()
-    )
+    return hours.service_hours_in_words(service)
 
 
 @register.filter

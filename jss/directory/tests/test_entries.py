@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from jss.audit.models import AccessEvent
-from jss.directory.models import EntryChange, MembershipApplication, Service
+from jss.directory.models import EntryChange, MembershipApplication, Phone, Service
 from jss.institutions.models import Institution
 
 SERVICE_POST = {
@@ -23,10 +23,17 @@ SERVICE_POST = {
 
 
 @pytest.mark.access_route("directory:entry")
-def test_entry_page_is_public_for_members_only_entries(client, directory, applicant):
+def test_entry_page_is_public_for_members_only_entries(client, as_user, directory, applicant, social_worker):
+    Phone.objects.create(institution=directory["child"], number="064-000-1309", kind=Phone.Kind.OTHER)
     response = client.get(f"/directory/institutions/{directory['child'].pk}/")
     assert response.status_code == 200
-    assert "아동학대 피해아동 상담" in response.content.decode()
+    page = response.content.decode()
+    assert "아동학대 피해아동 상담" in page
+    assert "평일 09:00–18:00 · 공휴일 휴무" in page, "the hours in the booklet's words"
+    assert "064-000-1301" in page
+    assert "064-000-1309" not in page, "an 'other' number may be a staff line: members only"
+    member = as_user(social_worker).get(f"/directory/institutions/{directory['child'].pk}/").content.decode()
+    assert "064-000-1309" in member
     assert client.get(f"/directory/institutions/{applicant.pk}/").status_code == 404
     assert client.get("/directory/institutions/999999/").status_code == 404
 

@@ -6,13 +6,16 @@ import zoneinfo
 import pytest
 from django.utils import translation
 
-from jss.directory.hours import Hours, hours_in_words, is_open
+from jss.directory.hours import PeriodRow, hours_in_words, is_open
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
-OFFICE = [Hours(day, datetime.time(9), datetime.time(18)) for day in range(5)]
-SATURDAY_MORNING = [Hours(5, datetime.time(9), datetime.time(13))]
-WEDNESDAY_NIGHT = [Hours(2, datetime.time(18), datetime.time(23, 59)), Hours(3, datetime.time(0), datetime.time(9))]
-SPLIT_MONDAY = [Hours(0, datetime.time(9), datetime.time(12)), Hours(0, datetime.time(13), datetime.time(18))]
+OFFICE = [PeriodRow(day, datetime.time(9), datetime.time(18)) for day in range(5)]
+SATURDAY_MORNING = [PeriodRow(5, datetime.time(9), datetime.time(13))]
+WEDNESDAY_NIGHT = [
+    PeriodRow(2, datetime.time(18), datetime.time(23, 59)),
+    PeriodRow(3, datetime.time(0), datetime.time(9)),
+]
+SPLIT_MONDAY = [PeriodRow(0, datetime.time(9), datetime.time(12)), PeriodRow(0, datetime.time(13), datetime.time(18))]
 
 
 @pytest.mark.parametrize(
@@ -54,10 +57,11 @@ def test_hours_in_words(always_open, on_holidays, periods, korean, english):
         (datetime.datetime(2026, 9, 25, 12, 0, tzinfo=SEOUL), "active", False, False, OFFICE, False),  # 추석
         (datetime.datetime(2026, 9, 25, 12, 0, tzinfo=SEOUL), "active", False, True, OFFICE, True),
         (datetime.datetime(2026, 11, 26, 8, 0, tzinfo=SEOUL), "active", False, False, WEDNESDAY_NIGHT, True),  # Thu
+        (datetime.datetime(2026, 11, 25, 23, 59, 30, tzinfo=SEOUL), "active", False, False, WEDNESDAY_NIGHT, True),
         (datetime.datetime(2026, 11, 24, 12, 0, tzinfo=SEOUL), "temporarily closed", True, True, [], False),
         (datetime.datetime(2026, 11, 29, 3, 0, tzinfo=SEOUL), "active", True, True, [], True),
     ],
-    ids=["office", "closing", "utc", "holiday", "open-on-holidays", "overnight", "closed", "always"],
+    ids=["office", "closing", "utc", "holiday", "open-on-holidays", "overnight", "to-midnight", "closed", "always"],
 )  # fmt: skip
 def test_open_now_in_korea_time(now, status, always_open, on_holidays, periods, expected):
     assert (

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from jss.directory.models import Phone, Service
 from jss.directory.queries import Criteria, InstitutionSummary, search_directory
-from jss.directory.services import terms
+from jss.directory.services import HoursData, terms
 from jss.directory.tests.conftest import service
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
@@ -101,7 +101,7 @@ def test_a_result_shows_its_first_three_matching_services_in_full_and_counts_the
     child = next(result for result in results if result.institution.pk == directory["child"].pk)
     assert [s.name for s in child.services] == ["가 상담", "나 상담", "다 상담"]  # by name, the lesson left out
     assert (child.matching, child.more) == (5, 2)  # 4 new ones and 아동학대 피해아동 상담
-    assert child.services[0].types == ["상담"]
+    assert child.services[0].types == ("상담",)
 
     page = client.get("/directory/", {"q": "상담"}, headers={"HX-Request": "true"}).content.decode()
     assert "조건에 맞는 서비스 2개 더 보기" in page
@@ -115,8 +115,8 @@ def test_results_are_paged_by_institution_name(directory):
 
 
 def test_a_result_shows_a_service_in_the_readers_language_with_its_hours_and_contact(directory, social_worker):
-    def child_service(now: datetime.datetime = TUESDAY_NOON):
-        results, _total = search_directory(Criteria(query="아동학대"), now=now)
+    def child_service(now: datetime.datetime = TUESDAY_NOON, *, with_contacts: bool = True):
+        results, _total = search_directory(Criteria(query="아동학대"), now=now, with_contacts=with_contacts)
         [result] = results
         [summary] = result.services
         return summary
@@ -124,8 +124,8 @@ def test_a_result_shows_a_service_in_the_readers_language_with_its_hours_and_con
     summary = child_service()
     assert (summary.name, summary.targets, summary.types) == (
         "아동학대 피해아동 상담",
-        ["아동", "가족"],
-        ["상담", "사례관리"],
+        ("아동", "가족"),
+        ("상담", "사례관리"),
     )
     assert summary.hours == "평일 09:00–18:00 · 공휴일 휴무"
     assert (summary.open_now, child_service(TUESDAY_NIGHT).open_now, child_service(CHUSEOK_NOON).open_now) == (
@@ -134,11 +134,13 @@ def test_a_result_shows_a_service_in_the_readers_language_with_its_hours_and_con
         False,
     )
     assert (summary.contact_name, summary.contact_phone) == (social_worker.full_name, "064-000-7001")
+    for_visitor = child_service(with_contacts=False)
+    assert (for_visitor.contact_name, for_visitor.contact_phone) == ("", ""), "not even read for a visitor"
     with translation.override("en"):
         english = child_service()
     assert (english.name, english.targets, english.hours) == (
         "Counselling for abused children",
-        ["Children", "Families"],
+        ("Children", "Families"),
         "Weekdays 09:00–18:00 · Closed on public holidays",
     )
 
@@ -154,9 +156,10 @@ def test_a_result_shows_a_service_in_the_readers_language_with_its_hours_and_con
     )
 
 
-def test_a_result_shows_the_institutions_kind_place_and_own_numbers_but_no_fax(directory):
+def test_a_result_shows_the_institutions_kind_place_and_public_numbers(directory):
     elder = directory["elder"]
     Phone.objects.create(institution=elder, number="064-000-1502", kind=Phone.Kind.FAX)
+    Phone.objects.create(institution=elder, number="064-000-1505", kind=Phone.Kind.OTHER)  # may be a staff line
     Phone.objects.create(institution=elder, number="064-000-1503", kind=Phone.Kind.HOTLINE)
     Phone.objects.create(institution=elder, service=elder.services.get(), number="064-000-1504")
     results, _total = search_directory(Criteria(query="노인학대"), now=TUESDAY_NOON)
@@ -166,6 +169,15 @@ def test_a_result_shows_the_institutions_kind_place_and_own_numbers_but_no_fax(d
             name="서귀포노인보호전문기관",
             category="노인보호전문기관",
             place="서귀포시 동홍동",
-            phones=[("24시간 긴급전화", "064-000-1503"), ("대표번호", "064-000-1501")],
+            phones=(("24시간 긴급전화", "064-000-1503"), ("대표번호", "064-000-1501")),
         )
     ]
+
+
+def test_open_now_counts_a_period_to_midnight_to_its_end(directory):
+    night = [HoursData(weekday=1, opens_at=datetime.time(18), closes_at=datetime.time(23, 59))]  # Tuesday
+    service(directory["elder"], "야간 상담", hours=night)
+    late = datetime.datetime(2026, 11, 24, 23, 59, 30, tzinfo=SEOUL)
+    assert names(Criteria(open_now=True), late) == {"여성긴급전화1366 제주센터", "서귀포노인보호전문기관"}
+    [elder], _total = search_directory(Criteria(query="야간"), now=late)
+    assert [summary.open_now for summary in elder.services] == [True]
