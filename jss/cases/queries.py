@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from jss.accounts.access import Role, membership_of
+from jss.accounts.models import User
 from jss.cases.access import FULL, visible_cases
 from jss.cases.bases import legal_bases
 from jss.cases.models import Case, CaseEvent, CasePerson, Nomination, Share
@@ -169,7 +170,7 @@ class TimelineEntry:
     kind: str  # "event", "report", "assessment", "flag"
     title: str
     text: str = ""
-    institution: str = ""  # who: the institution, and for the case's events and assessments the staff member
+    who: str = ""  # the institution, and for the case's events and open assessments its staff member who acted
     url: str = ""
     band: BandView | None = None
     marker: str = ""  # a short note beside the title ("in the nomination", "dismissed")
@@ -247,12 +248,11 @@ def _institution_names(events: list[CaseEvent]) -> dict[int, str]:
     return {institution.pk: institution.name for institution in Institution.objects.filter(pk__in=ids)}
 
 
-def _who(institution: Institution | None, person: Any) -> str:
+def _who(institution: Institution | None, staff: User | None) -> str:
     """ "제주동부경찰서 · 고태훈": the institution and the member of its staff who acted (a colleague's name, as
-    on an action's page; never a case person's)."""
-    return " · ".join(
-        part for part in (institution.name if institution else "", person.get_full_name() if person else "") if part
-    )
+    on an action's page)."""
+    names = (institution.name if institution else "", staff.get_full_name() if staff else "")
+    return " · ".join(name for name in names if name)
 
 
 def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str]) -> TimelineEntry:
@@ -396,7 +396,9 @@ def _timeline(
             TimelineEntry(
                 assessment.completed_at or assessment.updated_at, "assessment", _("Risk identification"),
                 " · ".join(part for part in (who(assessment.person_id), instrument) if part),
-                _who(assessment.institution, assessment.assessor),
+                # Who assessed is named where the assessment may be opened, not beside a person the reader
+                # may not see.
+                _who(assessment.institution, assessment.assessor if assessment.pk in openable else None),
                 url=reverse("risk:assessment", args=[assessment.pk]) if assessment.pk in openable else "",
                 band=band,
                 marker=_("band set by the professional") if assessment.is_overridden else "",

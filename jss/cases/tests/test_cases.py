@@ -15,6 +15,8 @@ from jss.cases.models import Case, CaseEvent, Nomination, Share
 from jss.repeats.engine import evaluate_all
 from jss.repeats.models import Flag
 from jss.repeats.services import propose_flag
+from jss.risk import services as risk
+from jss.risk.tests.conftest import test_pack  # noqa: F401 (a fixture)
 
 
 def nominate(family, actor, reasons=("repeat",), note=""):
@@ -281,6 +283,28 @@ def test_the_lead_loses_the_lead_with_its_basis(family, officer, child_protectio
     case.refresh_from_db()
     assert case.lead_institution == officer.membership.institution
     assert CaseEvent.objects.filter(case=case, kind="lead_change").exists()
+
+
+def test_the_timeline_names_who_assessed_only_to_who_may_open_the_assessment(
+    family,
+    reports,
+    officer,
+    wee_centre,
+    counsellor,
+    test_pack,  # noqa: F811 (the fixture)
+):
+    from jss.cases.queries import case_page
+
+    case = nominate(family, officer).case
+    services.grant_share(case, statute(wee_centre, scope=Share.Scope.SUMMARY), actor=officer)
+    assessment = risk.start(family["victim"], test_pack, actor=officer)
+    risk.complete(
+        assessment, dict.fromkeys(["choked", "threats", "more_often", "drinking", "afraid"], "no"), actor=officer
+    )
+    [mine] = [e for e in case_page(officer, case, scope="full").timeline if e.kind == "assessment"]
+    [theirs] = [e for e in case_page(counsellor, case, scope="summary").timeline if e.kind == "assessment"]
+    assert (mine.who, mine.url) == ("제주동부경찰서 · 고태훈", f"/risk/{assessment.pk}/")
+    assert (theirs.who, theirs.url) == ("제주동부경찰서", ""), "no colleague named beside a person they may not see"
 
 
 def test_a_proposal_nominates_only_what_the_proposer_may_see(family, reports, social_worker, officer):

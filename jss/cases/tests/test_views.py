@@ -275,7 +275,7 @@ def test_the_timeline_gathers_reports_assessments_and_flags_across_institutions(
     response = as_user(officer).get(f"/cases/{nomination.case_id}/")
     timeline = response.context["page"].timeline
     [risk_entry] = [entry for entry in timeline if entry.kind == "assessment"]
-    assert (risk_entry.band.label, risk_entry.institution) == ("심각", "제주아동보호전문기관 · 양수진")  # and who
+    assert (risk_entry.band.label, risk_entry.who) == ("심각", "제주아동보호전문기관 · 양수진")  # and who
     assert family["victim"].given_name in risk_entry.text, "whose assessment, by name in full scope"
     assert risk_entry.url == f"/risk/{assessment.pk}/", "the victim is in the station's area"
     flags = {entry.url: entry for entry in timeline if entry.kind == "flag"}
@@ -284,7 +284,7 @@ def test_the_timeline_gathers_reports_assessments_and_flags_across_institutions(
     assert f"/repeats/{raised.pk}/" in flags, "the flag the top band raised, too"
     assert [entry.kind for entry in timeline] == ["assessment", "flag", "event", "report", "flag", "report"]
     [nominated] = [entry for entry in timeline if entry.kind == "event"]
-    assert nominated.institution == "제주아동보호전문기관 · 양수진", "the case's own events name who acted"
+    assert nominated.who == "제주아동보호전문기관 · 양수진", "the case's own events name who acted"
     page = response.content.decode()
     assert flag.explanation_ko in page
     assert "심각" in page
