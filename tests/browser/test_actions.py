@@ -49,6 +49,25 @@ def test_the_people_and_services_offered_follow_the_institution_chosen(
     expect(service).to_have_value("")
     expect(service.locator(f"optgroup[label='{child_protection.name}']")).to_have_attribute("hidden", "")
 
+    # A form sent back by the server with another institution's person keeps that choice in view, beside the
+    # message, until the institution is changed (here the choice is made behind the script's back).
+    responsible.evaluate(f"select => {{ select.querySelector('option[value=\"{social_worker.pk}\"]').hidden = false; "
+                         f"select.querySelector('option[value=\"{social_worker.pk}\"]').disabled = false; "
+                         f"select.value = '{social_worker.pk}'; }}")  # fmt: skip
+    form.locator("input[name=action-due_on]").fill(in_days(10).isoformat())
+    form.locator("textarea[name=action-description]").fill("자녀 심리상담 연계")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    form = page.get_by_test_id("add-action-form")
+    institution = form.locator("select[name=action-institution]")
+    responsible = form.locator("select[name=action-responsible]")
+    service = form.locator("select[name=action-service]")
+    worker = responsible.locator(f"option[value='{social_worker.pk}']")
+    expect(form).to_contain_text("담당자는 담당 기관 소속이어야 합니다")
+    expect(responsible).to_have_value(str(social_worker.pk))
+    expect(worker).to_be_enabled()
+    page.screenshot(path=str(artifact_path("action-form-refused-person")), full_page=True)
+
     institution.select_option(str(child_protection.pk))
     expect(worker).to_be_enabled()
     responsible.select_option(str(social_worker.pk))
