@@ -6,8 +6,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Model, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import F, Max, Model, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils import timezone, translation
 
 from jss.accounts.models import Membership
 from jss.directory.hours import LAST_MINUTE, PeriodRow, hours_in_words, is_open, is_public_holiday
@@ -135,6 +136,14 @@ PAGE_SIZE = 20
 SHOWN_SERVICES = 3  # per institution in a result list; the entry page has the rest
 
 
+def _institution_name_order() -> Any:
+    """A service's institution by the name the reader sees (jss.lib.names.localized): Korean in 가나다 order,
+    or English without regard to case, Korean where an institution has no English name."""
+    if (translation.get_language() or "ko").startswith("en"):
+        return Lower(Coalesce(NullIf("institution__name_en", Value("")), "institution__name_ko")).asc()
+    return F("institution__name_ko").asc()
+
+
 def search_directory(
     criteria: Criteria, *, now: datetime.datetime, page: int = 1, limit: int = PAGE_SIZE, with_contacts: bool = False
 ) -> tuple[list[EntryResult], int]:
@@ -146,7 +155,7 @@ def search_directory(
     summaries: model instances, not SQL, were what a search request spent its time on."""
     matching = matching_services(criteria, now=now)
     ranked = list(  # every matching institution's id, in the order of the list (at most a few thousand ints)
-        matching.order_by("institution__name_ko", "institution_id").values_list("institution_id", flat=True)
+        matching.order_by(_institution_name_order(), "institution_id").values_list("institution_id", flat=True)
     )
     ranked = list(dict.fromkeys(ranked))  # one per institution, order kept
     total = len(ranked)

@@ -8,6 +8,7 @@ from jss.directory.models import Phone, Service
 from jss.directory.queries import Criteria, InstitutionSummary, search_directory
 from jss.directory.services import HoursData, terms
 from jss.directory.tests.conftest import service
+from jss.institutions.models import Institution
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 TUESDAY_NOON = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=SEOUL)
@@ -107,11 +108,19 @@ def test_a_result_shows_its_first_three_matching_services_in_full_and_counts_the
     assert "조건에 맞는 서비스 2개 더 보기" in page
 
 
-def test_results_are_paged_by_institution_name(directory):
+def test_results_are_paged_by_institution_name_in_the_readers_language(directory):
     first, total = search_directory(Criteria(), now=TUESDAY_NOON, limit=2)
     second, _ = search_directory(Criteria(), now=TUESDAY_NOON, page=2, limit=2)
     assert total == 4
     assert [r.institution.name for r in first + second] == sorted(i.name_ko for i in directory.values())
+
+    Institution.objects.filter(pk=directory["shelter"].pk).update(name_en="")  # listed by its Korean name
+    Institution.objects.filter(pk=directory["hotline"].pk).update(name_en="hotline for women 1366")
+    with translation.override("en"):
+        results, _total = search_directory(Criteria(), now=TUESDAY_NOON)
+    assert [r.institution.name for r in results] == [
+        "Child Protection", "hotline for women 1366", "Seogwipo Elder", "제주여성쉼터"
+    ]  # fmt: skip
 
 
 def test_a_result_shows_a_service_in_the_readers_language_with_its_hours_and_contact(directory, social_worker):
