@@ -114,17 +114,6 @@ def _fact_labels(language: str) -> tuple[str, ...]:
         )  # fmt: skip
 
 
-def ages_in_words(service: Service) -> str:
-    low, high = service.minimum_age, service.maximum_age
-    if low is not None and high is not None:
-        return _("Ages %(minimum)s–%(maximum)s") % {"minimum": low, "maximum": high}
-    if low is not None:
-        return _("Age %(minimum)s and over") % {"minimum": low}
-    if high is not None:
-        return _("Up to age %(maximum)s") % {"maximum": high}
-    return ""
-
-
 def _names(terms: Iterable[TaxonomyTerm]) -> str:
     return ", ".join(term.name for term in terms)
 
@@ -247,7 +236,7 @@ def facts_in_words(service: Service, terms: ServiceTerms) -> str:
     """All about a service in one line: "Service type: … · For: … · Eligibility: … · Fee: … · Hours: … ·
     Languages: … · Area served: … · Phone: … · How to apply: …", leaving out what it does not say."""
     targets = _names(terms.targets)
-    ages = ages_in_words(service)
+    ages = service.ages
     fee = service.get_fee_display() + (f" ({service.fee_note_ko})" if service.fee_note_ko else "")
     values = [
         _names(terms.types),

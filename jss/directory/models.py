@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jss.institutions.models import Institution
@@ -159,6 +160,18 @@ class Service(models.Model):
     @property
     def how_to_apply(self) -> str:
         return localized(self.how_to_apply_ko, self.how_to_apply_en)
+
+    @property
+    def ages(self) -> str:
+        """ "9–24세", "65세 이상", "17세 이하", or "" without age limits (on screen and in the booklet)."""
+        low, high = self.minimum_age, self.maximum_age
+        if low is not None and high is not None:
+            return gettext("Ages %(minimum)s–%(maximum)s") % {"minimum": low, "maximum": high}
+        if low is not None:
+            return gettext("Age %(minimum)s and over") % {"minimum": low}
+        if high is not None:
+            return gettext("Up to age %(maximum)s") % {"maximum": high}
+        return ""
 
 
 class OpeningHours(models.Model):

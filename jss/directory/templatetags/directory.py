@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django import template
-from django.utils.translation import gettext as _
 
 from jss.directory import hours
 from jss.directory.models import Service
@@ -22,16 +21,3 @@ def open_at(service: Service, now: datetime.datetime) -> bool:
 def hours_text(service: Service) -> str:
     """ "평일 09:00–18:00 · 토 09:00–13:00 · 공휴일 휴무" (jss.directory.hours, as in the booklet)."""
     return hours.service_hours_in_words(service)
-
-
-@register.filter
-def age_range(service: Service) -> str:
-    """ "9–24세", "65세 이상", "17세 이하", or "" when the service has no age limits."""
-    low, high = service.minimum_age, service.maximum_age
-    if low is not None and high is not None:
-        return _("%(low)s–%(high)s years") % {"low": low, "high": high}
-    if low is not None:
-        return _("%(low)s years and over") % {"low": low}
-    if high is not None:
-        return _("up to %(high)s years") % {"high": high}
-    return ""

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from jss.audit.models import AccessEvent
 from jss.directory.models import EntryChange, MembershipApplication, Phone, Service
+from jss.directory.tests.conftest import service
 from jss.institutions.models import Institution
 
 SERVICE_POST = {
@@ -318,3 +319,11 @@ def test_a_shelter_that_hides_its_address_shows_only_its_city(client, directory,
     assert shelter.region.code == "5011000000"
     assert shelter.locations.get().region.code == "5011000000"
     assert "삼양동" not in client.get(f"/directory/institutions/{shelter.pk}/").content.decode()
+
+
+def test_an_entry_shows_a_services_ages_even_without_eligibility_text(client, directory):
+    service(directory["elder"], "노인 일자리 상담", minimum_age=65)
+    service(directory["elder"], "청소년 상담", minimum_age=9, maximum_age=24, eligibility_ko="제주 거주 청소년")
+    page = client.get(f"/directory/institutions/{directory['elder'].pk}/").content.decode()
+    assert "(65세 이상)" in page
+    assert "제주 거주 청소년 (9–24세)" in page
