@@ -257,20 +257,20 @@ def _who(institution: Institution | None, staff: User | None) -> str:
 
 def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str]) -> TimelineEntry:
     detail: dict[str, Any] = event.detail or {}
-    institution = _who(event.institution, event.actor)
+    by = _who(event.institution, event.actor)
     if event.kind == "nominate":
         title = _("Nominated for the working council")
         text = ", ".join(reasons.get(code, code) for code in detail.get("reasons", []))
         marker = _("new case") if detail.get("new_case") else ""
-        return TimelineEntry(event.at, "event", title, text, institution, marker=marker)
+        return TimelineEntry(event.at, "event", title, text, by, marker=marker)
     if event.kind == "accept":
         lead = names.get(detail.get("lead", 0), "")
         return TimelineEntry(
             event.at, "event", _("Accepted by the station"), _("Lead institution: %(name)s") % {"name": lead},
-            institution,
+            by,
         )  # fmt: skip
     if event.kind == "decline":
-        return TimelineEntry(event.at, "event", _("Nomination declined"), "", institution)
+        return TimelineEntry(event.at, "event", _("Nomination declined"), "", by)
     if event.kind == "share_grant":
         basis = _statute_name(detail.get("statute", "")) if detail.get("basis") == Share.Basis.STATUTE else _("consent")
         text = _("on %(basis)s, %(scope)s") % {
@@ -278,7 +278,7 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
             "scope": SCOPE_NAMES.get(str(detail.get("scope", "")), ""),
         }
         title = _("%(name)s takes part") % {"name": names.get(detail.get("institution", 0), "")}
-        return TimelineEntry(event.at, "event", title, text, institution)
+        return TimelineEntry(event.at, "event", title, text, by)
     if event.kind == "share_revoke":
         title = _("%(name)s no longer takes part") % {"name": names.get(detail.get("institution", 0), "")}
         text = (
@@ -288,10 +288,10 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
             if detail.get("ran_out")
             else ""
         )
-        return TimelineEntry(event.at, "event", title, text, institution)
+        return TimelineEntry(event.at, "event", title, text, by)
     if event.kind == "lead_change":
         title = _("Lead institution: %(name)s") % {"name": names.get(detail.get("lead", 0), "")}
-        return TimelineEntry(event.at, "event", title, _("the lead's basis for sharing ended"), institution)
+        return TimelineEntry(event.at, "event", title, _("the lead's basis for sharing ended"), by)
     if event.kind in ("action_add", "action_edit", "action_update"):  # jss.actions: asked, changed or updated
         name = names.get(detail.get("institution", 0), "")
         if event.kind in ("action_add", "action_edit"):
@@ -300,15 +300,15 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
             else:
                 title = _("Support action of %(name)s changed") % {"name": name}
             return TimelineEntry(event.at, "event", title, _("due %(date)s") % {"date": detail.get("due", "")},
-                                 institution)  # fmt: skip
+                                 by)  # fmt: skip
         from jss.actions.models import Action
 
         title = _("Support action of %(name)s updated") % {"name": name}
         status = str(dict(Action.Status.choices).get(str(detail.get("status_to", "")), ""))
-        return TimelineEntry(event.at, "event", title, status, institution)
+        return TimelineEntry(event.at, "event", title, status, by)
     if event.kind in ("agenda", "council"):  # jss.council: put on a meeting's agenda, discussed there
         if event.kind == "agenda":
-            return TimelineEntry(event.at, "event", _("On the working council's agenda"), "", institution)
+            return TimelineEntry(event.at, "event", _("On the working council's agenda"), "", by)
         from jss.council.causes import cause_factors
         from jss.council.models import AgendaItem
 
@@ -316,7 +316,7 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
         factors = cause_factors()
         causes = ", ".join(str(factors[code]) if code in factors else code for code in detail.get("causes", []))
         text = f"{decision} · {causes}" if causes else decision
-        return TimelineEntry(event.at, "event", _("Discussed at the working council"), text, institution)
+        return TimelineEntry(event.at, "event", _("Discussed at the working council"), text, by)
     titles = {
         "monitor": _("Monitoring started"),
         "contact": _("Monitoring contact"),
@@ -325,8 +325,8 @@ def _event_entry(event: CaseEvent, names: dict[int, str], reasons: dict[str, str
     }
     if event.kind in titles:
         text = str(dict(Case.Outcome.choices).get(detail.get("outcome", ""), "")) if event.kind == "close" else ""
-        return TimelineEntry(event.at, "event", str(titles[event.kind]), text, institution)
-    return TimelineEntry(event.at, "event", event.kind, "", institution)
+        return TimelineEntry(event.at, "event", str(titles[event.kind]), text, by)
+    return TimelineEntry(event.at, "event", event.kind, "", by)
 
 
 def _statute_name(code: str) -> str:

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.db.models import F, Max, Model, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from jss.accounts.models import Membership
 from jss.directory.hours import LAST_MINUTE, PeriodRow, hours_in_words, is_open, is_public_holiday
 from jss.directory.models import EntryChange, MembershipApplication, OpeningHours, Phone, Service, TaxonomyTerm
 from jss.directory.search import text_filter
 from jss.institutions.models import Institution
+from jss.lib.language import content_language
 from jss.lib.names import localized
 from jss.regions.models import Region
 
@@ -139,7 +140,7 @@ SHOWN_SERVICES = 3  # per institution in a result list; the entry page has the r
 def _institution_name_order() -> Any:
     """A service's institution by the name the reader sees (jss.lib.names.localized): Korean in 가나다 order,
     or English without regard to case, Korean where an institution has no English name."""
-    if (translation.get_language() or "ko").startswith("en"):
+    if content_language() == "en":
         return Lower(Coalesce(NullIf("institution__name_en", Value("")), "institution__name_ko")).asc()
     return F("institution__name_ko").asc()
 
